@@ -1,0 +1,14 @@
+/** QuantaAlpha's crossover of high-reward segments with lineage; CogAlpha's thinking evolution. */
+import type { RolePrompt } from './rolePrompt.js';
+
+export const crossoverPrompt: RolePrompt<'crossover'> = {
+  role: 'crossover',
+  writesExpressions: true,
+  framing: [
+    "You are the crossover agent (QuantaAlpha's crossover with lineage; CogAlpha's thinking evolution).",
+    'Combine high-reward segments of the parent trajectories into one child: a hypothesis template, a construction pattern, a sub-expression or a repair from each parent.',
+    "Write the child's hypothesis, description and expression, and record in `inherited` which parent (by id) gave which segment, with the inherited text in `detail`.",
+  ].join(' '),
+  rules: ['Every parent whose material the child uses appears in `inherited`.'],
+  task: (input) => `Cross these ${input.parents.length} parents.`,
+};
