@@ -167,7 +167,11 @@ export const trajectoryBriefSchema = z.strictObject({
 });
 export type TrajectoryBrief = z.infer<typeof trajectoryBriefSchema>;
 
-export const mutationInputSchema = z.strictObject({ trajectory: trajectoryBriefSchema });
+export const mutationInputSchema = z.strictObject({
+  trajectory: trajectoryBriefSchema,
+  /** How many siblings from the same parent came before this child in its generation (0: the first); later ones should try other edits. */
+  variant: z.number().int().min(0).max(1000).optional(),
+});
 export const mutationReplySchema = z.strictObject({
   /** The step most responsible for the low reward; only it is rewritten, the suffix is regenerated. */
   localisedStep: z.enum(['hypothesis', 'description', 'expression']),
@@ -176,7 +180,11 @@ export const mutationReplySchema = z.strictObject({
   rewrite: text(4000),
 });
 
-export const crossoverInputSchema = z.strictObject({ parents: z.array(trajectoryBriefSchema).min(2).max(4) });
+export const crossoverInputSchema = z.strictObject({
+  parents: z.array(trajectoryBriefSchema).min(2).max(4),
+  /** How many earlier children of this generation came from the same parents (0: the first); later ones should recombine differently. */
+  variant: z.number().int().min(0).max(1000).optional(),
+});
 export const crossoverReplySchema = z.strictObject({
   hypothesis: text(4000),
   description: text(4000),

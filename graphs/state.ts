@@ -150,8 +150,8 @@ export const SwarmState = Annotation.Root({
   /** Trajectories in flight this generation. */
   active: last<readonly string[]>(() => []),
   checks: mergeById<Check>(),
-  /** This generation's selection: percentile thresholds, who goes to the library, parents, carried elites. */
-  thresholds: last<{ readonly qualified: MetricBounds; readonly elite: MetricBounds } | null>(() => null),
+  /** This generation's selection: percentile thresholds per niche (specialist), who goes to the library, parents, carried elites. */
+  thresholds: last<Readonly<Record<string, { readonly qualified: MetricBounds; readonly elite: MetricBounds } | null>> | null>(() => null),
   toLibrary: last<readonly string[]>(() => []),
   parents: last<readonly string[]>(() => []),
   /** The previous generation's best elites, parents again this generation (CogAlpha's elitism). */

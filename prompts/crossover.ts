@@ -10,5 +10,8 @@ export const crossoverPrompt: RolePrompt<'crossover'> = {
     "Write the child's hypothesis, description and expression, and record in `inherited` which parent (by id) gave which segment, with the inherited text in `detail`.",
   ].join(' '),
   rules: ['Every parent whose material the child uses appears in `inherited`.'],
-  task: (input) => `Cross these ${input.parents.length} parents.`,
+  task: (input) =>
+    (input.variant ?? 0) === 0
+      ? `Cross these ${input.parents.length} parents.`
+      : `Cross these ${input.parents.length} parents. They already have ${input.variant} other ${input.variant === 1 ? 'child' : 'children'} this generation: recombine different segments than the most obvious ones.`,
 };

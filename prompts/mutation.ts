@@ -13,5 +13,8 @@ export const mutationPrompt: RolePrompt<'mutation'> = {
     'A rewritten expression is a targeted edit (window, field, operator, normaliser, gate, sign of a term), not a new factor.',
     'A rewritten hypothesis or description is the full new text of that step.',
   ],
-  task: () => 'Localise and rewrite one step.',
+  task: (input) =>
+    (input.variant ?? 0) === 0
+      ? 'Localise and rewrite one step.'
+      : `Localise and rewrite one step. This parent already has ${input.variant} other ${input.variant === 1 ? 'child' : 'children'} this generation: make a different edit than the most obvious one.`,
 };

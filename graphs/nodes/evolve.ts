@@ -10,8 +10,11 @@
  *   crossover+mutation  a crossover child mutated before it is evaluated (its brief shows
  *                       the parents' mean metrics, and says so)
  *
- * CogAlpha's children pool is three times the parent pool; here at most
- * `population`. Parent picks are seeded by (run seed, generation), so a
+ * CogAlpha's children pool is three times the parent pool's capacity (96
+ * children from at most 32 parents), however many parents qualified: here
+ * `population` children, so a generation with few qualified parents still
+ * explores as widely (a parent then has several children, each told its
+ * sibling number so it tries another edit). Parent picks are seeded by (run seed, generation), so a
  * resumed run makes the same children and their tasks' stable ids find the
  * answers already given.
  */
@@ -37,24 +40,25 @@ export function seededRandom(seed: number): () => number {
 }
 
 export interface EvolutionPlan {
-  readonly mutations: ReadonlyArray<{ readonly child: string; readonly parent: string }>;
-  readonly crossovers: ReadonlyArray<{ readonly child: string; readonly parents: readonly [string, string]; readonly mutate: boolean }>;
+  /** `variant`: how many earlier children of this generation came from the same parent (or pair) the same way. */
+  readonly mutations: ReadonlyArray<{ readonly child: string; readonly parent: string; readonly variant: number }>;
+  readonly crossovers: ReadonlyArray<{ readonly child: string; readonly parents: readonly [string, string]; readonly mutate: boolean; readonly variant: number }>;
 }
 
 /**
  * Which children to make from `parents` (best first): ⌈C/3⌉ mutations
  * through the parents in order, the rest crossovers of two distinct parents
  * drawn with weight 1/(rank+1) (a pair not drawn before while there is one),
- * half of them then mutated. C = min(3P, cap).
+ * half of them then mutated. C = cap (`population`), whatever P.
  */
 export function planEvolution(parents: readonly string[], generation: number, cap: number, seed: number): EvolutionPlan {
   const P = parents.length;
-  const total = Math.min(3 * P, cap);
+  const total = cap;
   if (P === 0 || total === 0) return { mutations: [], crossovers: [] };
   const mutationCount = P < 2 ? total : Math.ceil(total / 3);
   const crossoverCount = total - mutationCount;
   const next = `g${generation + 1}`;
-  const mutations = Array.from({ length: mutationCount }, (_, i) => ({ child: `${next}-m${i}`, parent: parents[i % P]! }));
+  const mutations = Array.from({ length: mutationCount }, (_, i) => ({ child: `${next}-m${i}`, parent: parents[i % P]!, variant: Math.floor(i / P) }));
   const random = seededRandom((seed * 1_000_003 + generation * 7919) >>> 0);
   const weights = parents.map((_, rank) => 1 / (rank + 1));
   const draw = (exclude: number): number => {
@@ -69,8 +73,8 @@ export function planEvolution(parents: readonly string[], generation: number, ca
   };
   const plainCrossovers = Math.ceil(crossoverCount / 2);
   // Distinct pairs while there are unused ones (a deterministic model answers the same pair the same way).
-  const used = [new Set<string>(), new Set<string>()];
-  const pair = (kind: 0 | 1): [number, number] => {
+  const used = [new Map<string, number>(), new Map<string, number>()];
+  const pair = (kind: 0 | 1): [number, number, number] => {
     let best: [number, number] = [0, 1];
     for (let attempt = 0; attempt < 32; attempt++) {
       const a = draw(-1);
@@ -78,13 +82,15 @@ export function planEvolution(parents: readonly string[], generation: number, ca
       best = [a, b];
       if (!used[kind]!.has(`${Math.min(a, b)}|${Math.max(a, b)}`)) break;
     }
-    used[kind]!.add(`${Math.min(...best)}|${Math.max(...best)}`);
-    return best;
+    const key = `${Math.min(...best)}|${Math.max(...best)}`;
+    const variant = used[kind]!.get(key) ?? 0;
+    used[kind]!.set(key, variant + 1);
+    return [...best, variant];
   };
   const crossovers = Array.from({ length: crossoverCount }, (_, j) => {
     const mutate = j >= plainCrossovers;
-    const [a, b] = pair(mutate ? 1 : 0);
-    return { child: mutate ? `${next}-xm${j - plainCrossovers}` : `${next}-x${j}`, parents: [parents[a]!, parents[b]!] as [string, string], mutate };
+    const [a, b, variant] = pair(mutate ? 1 : 0);
+    return { child: mutate ? `${next}-xm${j - plainCrossovers}` : `${next}-x${j}`, parents: [parents[a]!, parents[b]!] as [string, string], mutate, variant };
   });
   return { mutations, crossovers };
 }
@@ -98,9 +104,9 @@ export function evolve(deps: SwarmDeps) {
     const generation = state.generation + 1;
     const children: string[] = [];
 
-    await mapLimit(plan.mutations, settings.concurrency, async ({ child, parent }) => {
+    await mapLimit(plan.mutations, settings.concurrency, async ({ child, parent, variant }) => {
       const p = state.trajectories[parent]!;
-      const made = await mutate(calls, briefs.get(parent)!, child, timeout);
+      const made = await mutate(calls, briefs.get(parent)!, child, timeout, variant);
       if (made === null) return;
       const base = newTrajectory({ id: child, generation, origin: 'mutation', specialist: p.specialist, level: p.level, guidanceMode: p.guidanceMode, direction: p.direction, hypothesis: p.hypothesis, description: p.description, expression: p.expression, parents: [parent], status: 'built' });
       const [t, check] = applyMutation(base, made, parent);
@@ -108,9 +114,9 @@ export function evolve(deps: SwarmDeps) {
       children.push(child);
     });
 
-    await mapLimit(plan.crossovers, settings.concurrency, async ({ child, parents, mutate: thenMutate }) => {
+    await mapLimit(plan.crossovers, settings.concurrency, async ({ child, parents, mutate: thenMutate, variant }) => {
       const pair = parents.map((id) => briefs.get(id)!);
-      const answer = await calls.ask(CROSSOVER, { parents: pair }, crossoverReplySchema, { id: [child, 'crossover'], trajectory: child, ...timeout });
+      const answer = await calls.ask(CROSSOVER, { parents: pair, ...(variant > 0 ? { variant } : {}) }, crossoverReplySchema, { id: [child, 'crossover'], trajectory: child, ...timeout });
       if (!answer.ok) return;
       const x = answer.value;
       const first = state.trajectories[parents[0]]!;
@@ -134,7 +140,7 @@ export function evolve(deps: SwarmDeps) {
       t = withStep(t, { kind: 'crossover', agent: CROSSOVER.queue, action: `recombined ${parents.join(' and ')}`, result: `${x.hypothesis}\nexpression: ${x.expression}`, ok: true });
       let check: Check = freshCheck('verify');
       if (thenMutate) {
-        const made = await mutate(calls, crossoverBrief(t, pair), child, timeout);
+        const made = await mutate(calls, crossoverBrief(t, pair), child, timeout, 0);
         if (made === null) return;
         [t, check] = applyMutation(t, made, null);
       }
@@ -148,8 +154,8 @@ export function evolve(deps: SwarmDeps) {
 
 type Mutation = { localisedStep: 'hypothesis' | 'description' | 'expression'; diagnosis: string; rewrite: string };
 
-async function mutate(calls: AgentCalls, brief: TrajectoryBrief, child: string, timeout: { timeoutMs: number; retries: number }): Promise<Mutation | null> {
-  const answer = await calls.ask(MUTATION, { trajectory: brief }, mutationReplySchema, { id: [child, 'mutate'], trajectory: child, ...timeout });
+async function mutate(calls: AgentCalls, brief: TrajectoryBrief, child: string, timeout: { timeoutMs: number; retries: number }, variant: number): Promise<Mutation | null> {
+  const answer = await calls.ask(MUTATION, { trajectory: brief, ...(variant > 0 ? { variant } : {}) }, mutationReplySchema, { id: [child, 'mutate'], trajectory: child, ...timeout });
   return answer.ok ? answer.value : null;
 }
 

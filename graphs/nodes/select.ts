@@ -1,7 +1,8 @@
 /**
  * select (CogAlpha): reward every evaluated candidate (graphs/reward.ts),
- * then apply the generation's selection (graphs/selection.ts): discard,
- * orient, qualify, elite, generalisation check, elitism. Oriented
+ * then apply the generation's selection (graphs/selection.ts) within each
+ * specialist's niche: discard, orient, qualify, elite, generalisation check,
+ * elitism. Oriented
  * candidates are stored oriented: expression `-1 * (...)` and metrics with
  * the sign turned, so everything downstream (library, parents, prompts)
  * reads "higher is better".
@@ -11,7 +12,7 @@ import { FIELD_DOCS, compileFactor } from '../../operators/index.js';
 import type { SwarmDeps } from '../deps.js';
 import { familyOf } from '../../agents/library/families.js';
 import { trajectoryReward } from '../reward.js';
-import { orientMetrics, orientationOf, selectGeneration, type Verdict } from '../selection.js';
+import { orientMetrics, orientationOf, selectByNiche, type Verdict } from '../selection.js';
 import type { LibrarySummary } from '../state.js';
 import { rejected, withStep } from '../trajectories.js';
 import { Changes, node } from './common.js';
@@ -51,7 +52,8 @@ export function select(deps: SwarmDeps) {
       });
       return { t: { ...t, family, reward: reward.reward }, reward };
     });
-    const result = selectGeneration(rewarded.map(({ t }) => ({ id: t.id, metrics: t.metrics!, reward: t.reward! })));
+    // Niches: the specialist's lineage (children keep their first parent's specialist).
+    const result = selectByNiche(rewarded.map(({ t }) => ({ id: t.id, niche: t.specialist, metrics: t.metrics!, reward: t.reward! })));
     const verdicts = new Map(result.verdicts.map((v) => [v.id, v]));
     for (const { t, reward } of rewarded) {
       const verdict = verdicts.get(t.id)!;

@@ -104,12 +104,12 @@ describe('scheduling', () => {
 });
 
 describe('evolution', () => {
-  it('makes three children per parent up to the cap: a third mutations cycling the parents, the rest crossovers of distinct parents, half then mutated', () => {
-    const plan = planEvolution(['p0', 'p1', 'p2'], 4, 100, 7);
+  it('makes `cap` children whatever the number of parents: a third mutations cycling the parents, the rest crossovers, half then mutated; repeats carry a sibling number', () => {
+    const plan = planEvolution(['p0', 'p1', 'p2'], 4, 9, 7);
     expect(plan.mutations).toEqual([
-      { child: 'g5-m0', parent: 'p0' },
-      { child: 'g5-m1', parent: 'p1' },
-      { child: 'g5-m2', parent: 'p2' },
+      { child: 'g5-m0', parent: 'p0', variant: 0 },
+      { child: 'g5-m1', parent: 'p1', variant: 0 },
+      { child: 'g5-m2', parent: 'p2', variant: 0 },
     ]);
     expect(plan.crossovers.map((c) => [c.child, c.mutate])).toEqual([
       ['g5-x0', false],
@@ -124,10 +124,17 @@ describe('evolution', () => {
     const pairs = (mutate: boolean) => new Set(plan.crossovers.filter((c) => c.mutate === mutate).map((c) => [...c.parents].sort().join('+')));
     expect(pairs(false).size).toBe(3);
     expect(pairs(true).size).toBe(3);
-    // Seeded: the same plan again; another seed or generation may differ.
-    expect(planEvolution(['p0', 'p1', 'p2'], 4, 100, 7)).toEqual(plan);
+    expect(plan.crossovers.every((c) => c.variant === 0)).toBe(true);
+    // Seeded: the same plan again.
+    expect(planEvolution(['p0', 'p1', 'p2'], 4, 9, 7)).toEqual(plan);
+    // CogAlpha's children pool does not shrink with the parents: 30 children from 3 parents, pairs and parents reused with sibling numbers.
+    const wide = planEvolution(['p0', 'p1', 'p2'], 4, 30, 7);
+    expect(wide.mutations.length + wide.crossovers.length).toBe(30);
+    expect(wide.mutations.map((m) => `${m.parent}:${m.variant}`)).toEqual(['p0:0', 'p1:0', 'p2:0', 'p0:1', 'p1:1', 'p2:1', 'p0:2', 'p1:2', 'p2:2', 'p0:3']);
+    const seen = new Set(wide.crossovers.map((c) => `${c.mutate}|${[...c.parents].sort().join('+')}|${c.variant}`));
+    expect(seen.size).toBe(wide.crossovers.length); // every (kind, pair, sibling number) once: no two children ask the same question
     expect(planEvolution(['p0', 'p1', 'p2'], 4, 4, 7).mutations).toHaveLength(2); // cap 4: ⌈4/3⌉ mutations, 2 crossovers
-    expect(planEvolution(['p0'], 0, 10, 1)).toEqual({ mutations: [0, 1, 2].map((i) => ({ child: `g1-m${i}`, parent: 'p0' })), crossovers: [] });
+    expect(planEvolution(['p0'], 0, 3, 1)).toEqual({ mutations: [0, 1, 2].map((i) => ({ child: `g1-m${i}`, parent: 'p0', variant: i })), crossovers: [] });
     expect(planEvolution([], 0, 10, 1)).toEqual({ mutations: [], crossovers: [] });
   });
 

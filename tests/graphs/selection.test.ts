@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentMetrics, SplitMetrics } from '../../agents/domain.js';
 import { trajectoryReward } from '../../graphs/reward.js';
-import { COGALPHA_SELECTION, orientMetrics, percentile, selectGeneration } from '../../graphs/selection.js';
+import { COGALPHA_SELECTION, orientMetrics, percentile, selectByNiche, selectGeneration } from '../../graphs/selection.js';
 
 function split(ic: number, icir: number, rankIc: number, rankIcir: number, mi: number, nanRatio = 0.01): SplitMetrics {
   return { ic, icir, rankIc, rankIcir, mi, rankIcT: rankIc * 100, nanRatio, days: 500 };
@@ -44,7 +44,10 @@ describe('selectGeneration', () => {
     expect(kind).toEqual({ A: 'elite', B: 'evaluated', C: 'qualified', D: 'evaluated', E: 'discarded', F: 'evaluated' });
     expect(result.thresholds!.qualified.ic).toBeCloseTo(0.023, 12);
     expect(result.thresholds!.elite.mi).toBeCloseTo(0.00184, 12);
-    expect(result.toLibrary).toEqual(['A']);
+    // A is an elite that generalises; C (qualified) and B (not even qualified) are good outright: oriented train
+    // metrics at the elite bounds, train RankIC t >= 3 (3.5 and 3.0), oriented valid RankIC >= .01 (.015 and .01).
+    // D misses the elite bounds (IC .005), F generalises badly (valid -.003).
+    expect(result.toLibrary).toEqual(['A', 'C', 'B']);
     expect(result.parents).toEqual(['A', 'C']); // qualified and elite, best reward first
     expect(result.carried).toEqual(['A']);
     const c = result.verdicts.find((v) => v.id === 'C')!;
@@ -53,11 +56,16 @@ describe('selectGeneration', () => {
     expect(result.verdicts.find((v) => v.id === 'E')).toMatchObject({ kind: 'discarded', reason: '40.0% missing values on train (> 30%)' });
   });
 
-  it('offers an elite to the librarian only when its oriented valid RankIC clears the minimum bound', () => {
+  it('offers an elite to the librarian only when its oriented valid RankIC clears the minimum bound, another candidate only when good outright', () => {
     const overfit = { ...A, metrics: metrics(A.metrics.train, 0.004) };
-    const result = selectGeneration([overfit, B, C, D, F]);
+    const weakC = { ...C, metrics: metrics(C.metrics.train, -0.008) }; // oriented valid .008 < .01
+    const result = selectGeneration([overfit, B, weakC, D, F]);
     expect(result.verdicts[0]).toMatchObject({ kind: 'elite', generalises: false, reason: 'does not generalise: oriented valid RankIC 0.0040 < 0.005' });
-    expect(result.toLibrary).toEqual([]);
+    expect(result.verdicts[2]).toMatchObject({ kind: 'qualified', generalises: false });
+    expect(result.toLibrary).toEqual(['B']);
+    // Without significance B is not offered: t 2.9 < 3.
+    const shaky = { ...B, metrics: { ...B.metrics, train: { ...B.metrics.train, rankIcT: 2.9 } } };
+    expect(selectGeneration([overfit, shaky, weakC, D, F]).toLibrary).toEqual([]);
     expect(result.carried).toEqual(['A']); // still an elite parent
   });
 
@@ -89,6 +97,32 @@ describe('selectGeneration', () => {
     expect(result.parents).toEqual(['e5', 'e4', 'e3']);
     expect(result.carried).toEqual(['e5', 'e4']);
     expect(result.toLibrary).toHaveLength(6);
+  });
+});
+
+describe('selectByNiche', () => {
+  const m = (rankIc: number, mi = 0.002) => metrics(split(rankIc, rankIc * 10, rankIc, rankIc * 10, mi), rankIc);
+  it('takes percentiles within each niche, so a weaker niche still has its elite', () => {
+    const strong = [0.05, 0.04, 0.03].map((r, k) => ({ id: `s${k}`, niche: 'reversal', reward: r, metrics: m(r) }));
+    const weak = [0.015, 0.012, 0.011].map((r, k) => ({ id: `w${k}`, niche: 'volume', reward: r, metrics: m(r) }));
+    // Together, the weak niche sits below every 65th percentile.
+    expect(selectGeneration([...strong, ...weak]).verdicts.filter((v) => v.id.startsWith('w')).map((v) => v.kind)).toEqual(['evaluated', 'evaluated', 'evaluated']);
+    const result = selectByNiche([...strong, ...weak]);
+    const kind = Object.fromEntries(result.verdicts.map((v) => [v.id, v.kind]));
+    expect(kind).toEqual({ s0: 'elite', s1: 'evaluated', s2: 'evaluated', w0: 'elite', w1: 'evaluated', w2: 'evaluated' });
+    expect(Object.keys(result.thresholds).sort()).toEqual(['reversal', 'volume']);
+    expect(result.thresholds.volume!.elite.rankIc).toBeCloseTo(0.0138, 12); // .011 .012 .015: position 1.6 -> .012 + .6*.003
+    // Elites first; then s1 and s2, good outright (t 4.0 and 3.0); w1 and w2 are not significant (t 1.2, 1.1).
+    expect(result.toLibrary).toEqual(['s0', 'w0', 's1', 's2']);
+    expect(result.carried).toEqual(['s0', 'w0']);
+  });
+
+  it('fills the parent pool from the niches in turn, best niche first', () => {
+    const niche = (name: string, base: number) => [0, 1, 2, 3].map((k) => ({ id: `${name}${k}`, niche: name, reward: base - k / 1000, metrics: m(0.03) }));
+    // Equal metrics: everyone is at every percentile, so all are elites and parents.
+    const result = selectByNiche([...niche('a', 0.05), ...niche('b', 0.04), ...niche('c', 0.06)], { ...COGALPHA_SELECTION, parentPoolSize: 5 });
+    expect(result.parents).toEqual(['c0', 'a0', 'b0', 'c1', 'a1']);
+    expect(result.carried).toEqual(['c0', 'c1']);
   });
 });
 
