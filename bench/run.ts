@@ -4,7 +4,8 @@
  *
  *   1. synthetic panel (always runs)            Alpha158, latency, workers
  *   2. cn_csi300 (when ../shared/data exists)   the same, plus pandas (qlib's way)
- *   3. kernels, metrics and bus micro-benchmarks
+ *   3. kernels, metrics, bus and per-agent micro-benchmarks
+ *   4. the mining swarm end to end (bench/swarm.ts), synthetic and cn_csi300
  *
  * Every Alpha158 measurement runs in its own process (bench/measure.ts), so
  * its peak RSS is its own. Times are wall clock on this machine, which
@@ -12,7 +13,8 @@
  *
  *   npm run bench [-- --quick] [-- --pandas-every 4]
  *
- * --quick skips the micro-benchmarks and the bus; --pandas-every k runs the
+ * --quick skips the micro-benchmarks, the bus and the agents (the swarm section
+ * then measures the bus round trip with a short run); --pandas-every k runs the
  * pandas baseline on every k-th instrument and scales by cells (default 4:
  * qlib computes instruments independently, so time is linear in them; 1 =
  * the whole panel, several minutes).
@@ -26,8 +28,9 @@ import { fileURLToPath } from 'node:url';
 import { compileFactor } from '../operators/compile.js';
 import { FactorEngine } from '../evaluator/engine.js';
 import { alpha158 } from '../evaluator/libraries/alpha158.js';
-import { formatBusBench, runBusBench } from './bus.js';
+import { formatBusBench, runBusBench, type BusBenchResult } from './bus.js';
 import { loadData, type DataSpec, type MeasureSpec } from './measure.js';
+import { formatSwarmBench, runSwarmBench } from './swarm.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
@@ -181,19 +184,39 @@ function microBenchmark(title: string, script: string, args: readonly string[]):
   if (run.status !== 0) console.log(`[failed] ${run.stderr.trim().split('\n').slice(-3).join(' | ')}`);
 }
 
+/** `alphaswarm swarm` end to end on the synthetic market and, when present, cn_csi300; the bus share estimated from `bus`. */
+async function swarmSection(csi300: string | null, bus: BusBenchResult | null): Promise<void> {
+  header('swarm end to end (offline research model, not an LLM)');
+  const rtt = (bus ?? (await runBusBench({ messages: 2000, requests: 300 }))).workQueueRequest.p50Us;
+  const runs: [string, string[]][] = [['synthetic market', []]];
+  if (csi300) runs.push(['cn_csi300', ['--data', csi300, '--universe', 'csi300', '--train', '2010-01-01:2018-12-31', '--valid', '2019-01-01:2019-12-31']]);
+  for (const [label, dataArgs] of runs) {
+    try {
+      console.log(formatSwarmBench(runSwarmBench({ generations: 2, population: 64, seed: 1, dataArgs, busRttP50Us: rtt }), `swarm --generations 2 --population 64 --seed 1, ${label}`));
+    } catch (error) {
+      console.log(`[failed] swarm, ${label}: ${(error as Error).message}`);
+    }
+  }
+}
+
 async function main(): Promise<void> {
   console.log(`AlphaSwarm benchmark: node ${process.version}, ${cpus().length} cpus (${cpus()[0]?.model ?? 'unknown'}), load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} at start`);
   await panelSection('synthetic panel (always runs)', { kind: 'synthetic', instruments: 300, days: 2000 }, 10, false);
   const shared = process.env.ALPHASWARM_SHARED_DATA ?? resolve(repo, '../shared/data');
   const csi300 = resolve(shared, 'cn_csi300');
-  if (existsSync(csi300)) await panelSection('cn_csi300 (real data, point-in-time CSI 300)', { kind: 'qlib', dir: csi300, universe: 'csi300' }, 64, true);
+  const hasCsi300 = existsSync(csi300);
+  if (hasCsi300) await panelSection('cn_csi300 (real data, point-in-time CSI 300)', { kind: 'qlib', dir: csi300, universe: 'csi300' }, 64, true);
   else console.log(`\n[skip] cn_csi300: ${csi300} not found (a clone without ../shared/data)`);
+  let bus: BusBenchResult | null = null;
   if (!quick) {
     microBenchmark('kernels (ns per cell, whole panel per call)', 'kernels.js', ['--runs', '3']);
     microBenchmark('metrics', 'metrics.js', ['--runs', '3']);
     header('bus');
-    console.log(formatBusBench(await runBusBench({ messages: 20_000, requests: 1000 })));
+    bus = await runBusBench({ messages: 20_000, requests: 1000 });
+    console.log(formatBusBench(bus));
+    microBenchmark('agents (round trip per agent, offline research model, synthetic market)', 'agents.js', ['--rounds', '10']);
   }
+  await swarmSection(hasCsi300 ? csi300 : null, bus);
   console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 }
 
