@@ -47,7 +47,7 @@ const OPTIONS: Record<string, OptionSpec> = {
   valid: { type: 'string', description: 'valid period START:END; default the next 20%' },
   test: { type: 'string', description: 'test period START:END, for the final report only (agents never see it)' },
   generations: { type: 'string', description: 'generations to run; default 4' },
-  population: { type: 'string', description: 'fresh proposals per injection, and most children per generation; default 40' },
+  population: { type: 'string', description: 'fresh proposals per injection, and children per generation; default 96 (CogAlpha\'s children pool)' },
   'inject-every': { type: 'string', description: 'fresh specialist proposals join every K generations; default 2' },
   seed: { type: 'string', description: "the run's seed (and the synthetic market's, without --data); default 1" },
   'run-dir': { type: 'string', description: 'run directory; default runs/<run-id>' },
@@ -81,7 +81,7 @@ interface SwarmOptions extends SwarmDataOptions {
   readonly llm: Readonly<Record<string, string>>;
 }
 
-const DEFAULTS = { generations: 4, population: 40, injectEvery: 2, maxRounds: 3, concurrency: 8, directions: 8 };
+const DEFAULTS = { generations: 4, population: 96, injectEvery: 2, maxRounds: 3, concurrency: 8, directions: 8 };
 
 export async function run(argv: string[]): Promise<number> {
   const args = parseArgs(argv, OPTIONS, 'swarm');
