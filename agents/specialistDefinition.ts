@@ -129,7 +129,7 @@ export function behaviourOf(definition: SpecialistDefinition): Propose {
   if (definition.propose !== undefined) return definition.propose;
   if (defaultBehaviour !== null) return defaultBehaviour(definition);
   throw new NoBehaviourError(
-    `specialist '${definition.name}' has no propose(); the default LLM-backed behaviour comes with the swarm, so until then export a propose(task) function`,
+    `specialist '${definition.name}' has no propose() and no default behaviour is installed (agents/specialistBehaviour.ts: installDefaultSpecialistBehaviour)`,
   );
 }
 

@@ -7,6 +7,11 @@ import { existsSync } from 'node:fs';
 import { dirname, extname, join, relative, resolve, isAbsolute } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { UsageError, optionsHelp, parseArgs, requireString, type OptionSpec } from '../args.js';
+import { LLM_CLI_OPTIONS, LlmClient, loadLlmConfig } from '../../agents/llm/index.js';
+import { swarmEnvironment } from '../../agents/modelCall.js';
+import { DEFAULT_ENVIRONMENT, offlineResearchModel } from '../../agents/offline/index.js';
+import { ROLE_KINDS } from '../../agents/roles.js';
+import { installDefaultSpecialistBehaviour } from '../../agents/specialistBehaviour.js';
 import { behaviourOf, specialistFromModule, specialistIdentity, specialistMachine, NoBehaviourError, type Propose } from '../../agents/specialistDefinition.js';
 import { attachAgent } from '../../runtime/attach.js';
 import { natsUrlFromEnvironment } from '../../runtime/natsUrl.js';
@@ -15,6 +20,8 @@ const OPTIONS: Record<string, OptionSpec> = {
   nats: { type: 'string', description: "the run's NATS URL (run.json's \"nats\"); default $NATS_URL" },
   run: { type: 'string', description: 'the run id' },
   specialist: { type: 'string', description: 'a specialist module (.js, or a .ts of this repository once built)' },
+  seed: { type: 'string', description: "for a module without propose(): the offline research model's seed; default 1" },
+  ...Object.fromEntries(Object.entries(LLM_CLI_OPTIONS).map(([k, v]) => [k, { ...v, description: `for a module without propose(): ${v.description}` }])),
   help: { type: 'boolean', description: 'show this help' },
 };
 
@@ -22,7 +29,10 @@ const USAGE = `usage: alphaswarm agent --nats URL --run RUN --specialist FILE
 
 Attaches a specialist to a running swarm. FILE exports name, level (1-7),
 guidance and optionally version, capabilities and propose(task); see
-agents/examples/attach-specialist.ts.
+agents/examples/attach-specialist.ts. A module without propose() gets the
+swarm's default behaviour: its guidance and each task's brief go to the
+model (an LLM endpoint configured as for \`swarm\`, else the embedded offline
+research model, which is not an LLM).
 
 ${optionsHelp(OPTIONS)}`;
 
@@ -45,6 +55,18 @@ export async function run(argv: string[]): Promise<number> {
     throw new Error(`cannot load ${file}: ${(err as Error).message.split('\n')[0]}`);
   }
   const definition = specialistFromModule(exports, file);
+  if (definition.propose === undefined) {
+    const llmOptions = Object.fromEntries(Object.keys(LLM_CLI_OPTIONS).flatMap((k) => (typeof args.options[k] === 'string' ? [[k, args.options[k] as string]] : [])));
+    const seed = Number((args.options.seed as string | undefined) ?? '1');
+    if (!Number.isInteger(seed) || seed < 0) throw new UsageError('agent: --seed must be a non-negative integer');
+    const offlineModel = offlineResearchModel({ seed, environment: DEFAULT_ENVIRONMENT });
+    const config = loadLlmConfig({ options: llmOptions });
+    const llm = new LlmClient({ config, roles: ROLE_KINDS, offlineModel, seed });
+    installDefaultSpecialistBehaviour({ llm, env: swarmEnvironment([...DEFAULT_ENVIRONMENT.fields]) });
+    const endpoint = (config.roles.specialist ?? config.defaults).endpoint;
+    const answering = endpoint === null ? 'the offline research model (deterministic, not an LLM)' : `${endpoint.model} at ${endpoint.baseUrl}`;
+    console.error(`alphaswarm agent: ${definition.name} has no propose(): its proposals come from ${answering}`);
+  }
   let propose: Propose;
   try {
     propose = behaviourOf(definition);

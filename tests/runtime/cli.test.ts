@@ -22,15 +22,6 @@ function moduleFile(text: string, ext = '.mjs'): string {
 }
 
 describe('alphaswarm agent: one clear line for every mistake', () => {
-  it('says that a specialist without propose() needs the swarm', async () => {
-    const file = moduleFile(`export const name = 'bare'; export const level = 4; export const guidance = 'Look at gaps.';`);
-    const r = await finished(['agent', '--nats', 'nats://127.0.0.1:1', '--run', 'r', '--specialist', file]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toEqual([
-      "alphaswarm: specialist 'bare' has no propose(); the default LLM-backed behaviour comes with the swarm, so until then export a propose(task) function",
-    ]);
-  });
-
   it('names every problem with the exports', async () => {
     const file = moduleFile(`export const name = 'Bad Name'; export const level = 9; export const propose = 'soon';`);
     const r = await finished(['agent', '--nats', 'nats://127.0.0.1:1', '--run', 'r', '--specialist', file]);

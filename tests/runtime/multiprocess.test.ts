@@ -93,6 +93,20 @@ describe('attached agents across processes', () => {
     expect(await trace.exited).toBe(0);
   });
 
+  it('a specialist module without propose() answers with the default behaviour (here the offline research model)', async () => {
+    const run = await testRun();
+    const file = join(tempDir(), 'guidance-only.mjs');
+    writeFileSync(file, `export const name = 'guidance-only'; export const level = 3; export const guidance = 'Liquidity shocks: abnormal turnover that reverses over a few days.';`);
+    const registry = await registryOf(run);
+    const agent = cli(agentArgs(run, file), { ALPHASWARM_LLM_MODEL: '' });
+    await registry.waitForAgent((r) => r.presence.name === 'guidance-only' && r.status === 'alive', 20_000);
+    expect(agent.errors).toContain('alphaswarm agent: guidance-only has no propose(): its proposals come from the offline research model (deterministic, not an LLM)');
+    const answer = await run.bus.request('guidance-only', 'specialist.task', task('liquidity over 10 days'), { timeoutMs: 20_000 });
+    const proposals = proposalsOf(answer);
+    expect(proposals.length).toBeGreaterThan(0);
+    for (const p of proposals) expect(p.hypothesis.length).toBeGreaterThan(20);
+  }, 60_000);
+
   it('(c) kill -9 of an agent mid-task, then a restart: no task lost, none answered twice, one library entry each', async () => {
     const run = await testRun();
     // The supervisor sets the queue's policy: a silent member loses its task after 1 s.
