@@ -13,7 +13,10 @@
  * forward return label. `--range` is the scored day count: 2430 days is
  * train + valid (2010-2019) of the project's CSI 300 splits. When the shared
  * CSI 300 data is present, the same is timed on it with real membership,
- * its qlib label and two price factors.
+ * its qlib label and two price factors, and the agents' fitness
+ * (fitnessForAgents: train 2010-2018 + valid 2019, what the swarm's evaluator
+ * runs per candidate) over the typical candidate expressions of measure.ts,
+ * computed once with the engine clipped at the agents' lastDay.
  */
 
 import { existsSync } from 'node:fs';
@@ -21,6 +24,11 @@ import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { loadPanel } from '../evaluator/data/index.js';
+import { FactorEngine } from '../evaluator/engine.js';
+import { createAgentContexts, fitnessForAgents } from '../evaluator/metrics/agentScores.js';
+import { DEFAULT_LABEL } from '../evaluator/pool.js';
+import { compileFactor, compileLabel } from '../operators/compile.js';
+import { TYPICAL_EXPRESSIONS, loadData } from './measure.js';
 import { createLabelContext } from '../evaluator/metrics/labelContext.js';
 import { RankScratch, rankValues } from '../evaluator/metrics/rank.js';
 import { correlateWithLibrary } from '../evaluator/metrics/redundancy.js';
@@ -222,4 +230,30 @@ if (!existsSync(dataDir)) {
       `RankIC ${score.rankIc.mean.toFixed(4)}, MI ${score.mutualInformation.toFixed(4)}`,
     );
   }
+}
+
+if (existsSync(dataDir)) {
+  // What the swarm's evaluator does per candidate: fitnessForAgents over the agents' splits.
+  const { panel, universe, splits } = loadData({ kind: 'qlib', dir: dataDir, universe: 'csi300' });
+  const fields = new Set(Object.keys(panel.fields));
+  const engine = new FactorEngine(panel, { universe, lastDay: splits.lastDay });
+  const compiledLabel = compileLabel(DEFAULT_LABEL, { fields });
+  if (!compiledLabel.ok) throw compiledLabel.error;
+  const inputs: ScoringInputs = { N: panel.N, T: panel.T, label: engine.evaluate(compiledLabel.ast), universe };
+  const contexts = createAgentContexts(inputs, splits);
+  const factors = TYPICAL_EXPRESSIONS.map((expression) => {
+    const compiled = compileFactor(expression, { fields });
+    if (!compiled.ok) throw compiled.error;
+    return engine.evaluate(compiled.ast).slice();
+  });
+  const slots = contexts.train.instrument.length + contexts.valid.instrument.length;
+  console.log(
+    `agents' fitness on ${dataDir}: train ${splits.train.first} .. ${splits.train.last}, valid ${splits.valid.first} .. ${splits.valid.last}, ` +
+      `${slots} member-days; ${factors.length} typical expressions (bench/measure.ts), values computed once`,
+  );
+  row('createAgentContexts (once per label)', time(() => createAgentContexts(inputs, splits)));
+  const all = time(() => {
+    for (const factor of factors) fitnessForAgents(factor, contexts);
+  });
+  row('fitnessForAgents, ms per candidate', { best: all.best / factors.length, median: all.median / factors.length });
 }
