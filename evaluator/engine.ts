@@ -126,6 +126,8 @@ export class FactorEngine {
 /** One evaluateBatch call: the plan's chunks, and the cross-sectional values materialised for them. */
 class BatchRun {
   private readonly full = new Map<Step, Float64Array>();
+  /** Per-instrument values computed in an earlier chunk and kept whole for later ones (see planCarries). */
+  private readonly carried = new Map<Value, Float64Array>();
 
   constructor(
     private readonly plan: Plan,
@@ -140,21 +142,31 @@ class BatchRun {
   run(onResult: (index: number, values: Float64Array) => void): void {
     const chunks: Operand[][] = [];
     for (let c = 0; c < this.plan.roots.length; c += this.rootsPerChunk) chunks.push(this.plan.roots.slice(c, c + this.rootsPerChunk));
+    const carries = planCarries(chunks, this.rootsPerChunk);
     const pending = new Map<Step, number>();
-    for (const chunk of chunks) for (const step of wholePanelStepsUnder(chunk)) pending.set(step, (pending.get(step) ?? 0) + 1);
+    chunks.forEach((chunk, c) => {
+      for (const step of wholePanelStepsUnder(chunk, carries.live[c])) pending.set(step, (pending.get(step) ?? 0) + 1);
+    });
 
     let index = 0;
-    for (const chunk of chunks) {
+    chunks.forEach((chunk, c) => {
       const outs = chunk.map(() => this.panelPool.take());
-      this.evaluateChunk(chunk, outs);
+      const carryOut = new Map<Value, Float64Array>();
+      for (const value of carries.made[c]!) carryOut.set(value, this.panelPool.take());
+      this.evaluateChunk(chunk, outs, carries.live[c], carryOut);
+      for (const [value, buffer] of carryOut) this.carried.set(value, buffer);
       for (const values of outs) onResult(index++, values);
-      for (const step of wholePanelStepsUnder(chunk)) {
+      for (const step of wholePanelStepsUnder(chunk, carries.live[c])) {
         const left = pending.get(step)! - 1;
         pending.set(step, left);
         if (left === 0) this.release(step);
       }
+      for (const value of carries.dropped[c]!) {
+        this.panelPool.give(this.carried.get(value)!);
+        this.carried.delete(value);
+      }
       for (const buffer of outs) this.panelPool.give(buffer);
-    }
+    });
   }
 
   /** Every root at once into the caller's buffers. */
@@ -163,22 +175,33 @@ class BatchRun {
     for (const step of [...this.full.keys()]) this.release(step);
   }
 
-  /** Evaluates `roots` into `outs` (one N*T buffer each); cross-sectional values stay materialised. */
-  private evaluateChunk(roots: readonly Operand[], outs: readonly Float64Array[]): void {
-    for (const step of wholePanelStepsUnder(roots)) this.materialise(step);
-    const targets = new Map<Value, Float64Array>();
+  /**
+   * Evaluates `roots` into `outs` (one N*T buffer each); cross-sectional values stay materialised.
+   * `carryIn` are the carried values this chunk reads; `carryOut` the values it keeps for later chunks, with their buffers.
+   */
+  private evaluateChunk(
+    roots: readonly Operand[], outs: readonly Float64Array[], carryIn: ReadonlySet<Value> = new Set(), carryOut: ReadonlyMap<Value, Float64Array> = new Map(),
+  ): void {
+    for (const step of wholePanelStepsUnder(roots, carryIn)) this.materialise(step);
+    // Values later chunks read are written to their own whole-panel buffers (a root's buffer is recycled after its callback).
+    const targets = new Map<Value, Float64Array>(carryOut);
     roots.forEach((root, k) => {
-      if (root.kind === 'value' && !root.step.wholePanel && !targets.has(root)) targets.set(root, outs[k]!);
+      if (root.kind === 'value' && !root.step.wholePanel && !targets.has(root) && !this.carried.has(root)) targets.set(root, outs[k]!);
     });
     this.evaluateBlocked([...targets.keys()], targets);
     roots.forEach((root, k) => {
       const out = outs[k]!;
       if (root.kind === 'field') this.clipField(root.values, out);
       else if (root.kind === 'value') {
-        const computed = root.step.wholePanel ? this.full.get(root.step)! : targets.get(root)!;
+        const computed = this.whole(root) ?? targets.get(root)!;
         if (computed !== out) out.set(computed);
       } else throw new EvaluationError('a constant is not a factor');
     });
+  }
+
+  /** A value already computed over the whole panel: a cross-sectional step's, or one carried from an earlier chunk. */
+  private whole(value: Value): Float64Array | undefined {
+    return value.step.wholePanel ? this.full.get(value.step) : this.carried.get(value);
   }
 
   private release(step: Step): void {
@@ -193,14 +216,14 @@ class BatchRun {
     for (const input of step.inputs) {
       if (input.kind !== 'value') continue;
       if (input.step.wholePanel) this.materialise(input.step);
-      else if (!perInstrument.includes(input)) perInstrument.push(input);
+      else if (!this.carried.has(input) && !perInstrument.includes(input)) perInstrument.push(input);
     }
     const computed = new Map<Value, Float64Array>(perInstrument.map((v) => [v, this.panelPool.take()]));
     this.evaluateBlocked(perInstrument, computed);
     const args: KernelArg[] = step.inputs.map((input) => {
       if (input.kind === 'number') return input.value;
       if (input.kind === 'field') return input.values;
-      return input.step.wholePanel ? this.full.get(input.step)! : computed.get(input)!;
+      return this.whole(input) ?? computed.get(input)!;
     });
     const out = this.panelPool.take();
     step.run(this.ctx, args, [out]);
@@ -223,7 +246,7 @@ class BatchRun {
       if (steps.has(step)) return;
       steps.add(step);
       for (const input of distinctValues(step)) {
-        if (input.step.wholePanel) continue;
+        if (this.whole(input)) continue;
         needed.add(input);
         consumers.set(input, (consumers.get(input) ?? 0) + 1);
         visit(input.step);
@@ -245,7 +268,8 @@ class BatchRun {
       const argOf = (input: Operand): KernelArg => {
         if (input.kind === 'number') return input.value;
         if (input.kind === 'field') return input.values.subarray(i0 * T, i1 * T);
-        if (input.step.wholePanel) return this.full.get(input.step)!.subarray(i0 * T, i1 * T);
+        const whole = this.whole(input);
+        if (whole) return whole.subarray(i0 * T, i1 * T);
         return compute(input);
       };
       const compute = (value: Value): Float64Array => {
@@ -263,7 +287,7 @@ class BatchRun {
           if (outs[slot]) blockValues.set(v, outs[slot]!);
         });
         for (const input of distinctValues(step)) {
-          if (input.step.wholePanel) continue;
+          if (this.whole(input)) continue;
           const left = remaining.get(input)! - 1;
           remaining.set(input, left);
           if (left === 0 && !outputs.has(input)) this.blockPool.give(new Float64Array(blockValues.get(input)!.buffer));
@@ -292,16 +316,92 @@ function distinctValues(step: Step): Value[] {
   return values;
 }
 
-/** Cross-sectional steps reachable from the roots, deepest first. */
-function wholePanelStepsUnder(roots: readonly Operand[]): Step[] {
+/** Cross-sectional steps reachable from the roots (not through `stop` values), deepest first. */
+function wholePanelStepsUnder(roots: readonly Operand[], stop: ReadonlySet<Value> = new Set()): Step[] {
   const found: Step[] = [];
   const seen = new Set<Step>();
   const visit = (step: Step): void => {
     if (seen.has(step)) return;
     seen.add(step);
-    for (const input of step.inputs) if (input.kind === 'value') visit(input.step);
+    for (const input of step.inputs) if (input.kind === 'value' && !stop.has(input)) visit(input.step);
     if (step.wholePanel) found.push(step);
   };
-  for (const root of roots) if (root.kind === 'value') visit(root.step);
+  for (const root of roots) if (root.kind === 'value' && !stop.has(root)) visit(root.step);
   return found;
+}
+
+/** Which per-instrument values evaluateBatch keeps whole from one chunk for later chunks. */
+interface Carries {
+  /** made[c]: values chunk c computes into their own whole-panel buffers. */
+  readonly made: readonly Value[][];
+  /** live[c]: values carried into chunk c (read like fields, not recomputed). */
+  readonly live: readonly Set<Value>[];
+  /** dropped[c]: carried values no chunk after c reads. */
+  readonly dropped: readonly Value[][];
+}
+
+/** The per-instrument steps chunk `roots` runs in its blocks: everything under them except cross-sectional steps and `stop` values. */
+function blockStepsUnder(roots: readonly Operand[], stop: ReadonlySet<Value>): Set<Step> {
+  const steps = new Set<Step>();
+  const visit = (value: Value): void => {
+    if (stop.has(value) || value.step.wholePanel || steps.has(value.step)) return;
+    steps.add(value.step);
+    for (const input of value.step.inputs) if (input.kind === 'value') visit(input);
+  };
+  for (const root of roots) if (root.kind === 'value') visit(root);
+  return steps;
+}
+
+/**
+ * Roots are evaluated in chunks (to bound result memory), and a node shared
+ * by factors in different chunks (Alpha158's Slope family serves BETA in one
+ * chunk and RSQR/RESI in the next; MAX and IMAX, MA and CNTD...) would be
+ * computed again in each. Instead the first chunk that runs its step also
+ * writes the value whole-panel, and later chunks read it like a field: the
+ * highest such value on every path, so its inputs are not kept too. At most
+ * `cap` carried buffers are alive at once (a second result budget); beyond
+ * that, values are recomputed as before. Results are the same bits either
+ * way: every step computes each instrument independently.
+ */
+function planCarries(chunks: readonly (readonly Operand[])[], cap: number): Carries {
+  const made: Value[][] = chunks.map(() => []);
+  const lastUse = new Map<Value, number>();
+  const available = new Set<Value>();
+  chunks.forEach((roots, c) => {
+    const steps = blockStepsUnder(roots, available);
+    let alive = 0;
+    for (const [, last] of lastUse) if (last >= c) alive++;
+    for (let later = c + 1; later < chunks.length; later++) {
+      const seen = new Set<Value>();
+      const visit = (value: Value): void => {
+        if (seen.has(value) || available.has(value) || value.step.wholePanel) return;
+        seen.add(value);
+        if (steps.has(value.step)) {
+          if (lastUse.has(value)) { lastUse.set(value, later); return; }
+          if (alive < cap) { made[c]!.push(value); lastUse.set(value, later); alive++; return; }
+        }
+        for (const input of value.step.inputs) if (input.kind === 'value') visit(input);
+      };
+      for (const root of chunks[later]!) if (root.kind === 'value') visit(root);
+    }
+    for (const value of made[c]!) available.add(value);
+  });
+  // What each chunk actually reads once every carry is known (a value may be shadowed by one carried later).
+  const live: Set<Value>[] = chunks.map(() => new Set());
+  const lastRead = new Map<Value, number>();
+  const carriedSoFar = new Set<Value>();
+  chunks.forEach((roots, c) => {
+    const seen = new Set<Value>();
+    const visit = (value: Value): void => {
+      if (seen.has(value) || value.step.wholePanel) return;
+      seen.add(value);
+      if (carriedSoFar.has(value)) { live[c]!.add(value); lastRead.set(value, c); return; }
+      for (const input of value.step.inputs) if (input.kind === 'value') visit(input);
+    };
+    for (const root of roots) if (root.kind === 'value') visit(root);
+    for (const value of made[c]!) { carriedSoFar.add(value); lastRead.set(value, Math.max(lastRead.get(value) ?? c, c)); }
+  });
+  const dropped: Value[][] = chunks.map(() => []);
+  for (const [value, c] of lastRead) dropped[c]!.push(value);
+  return { made, live, dropped };
 }

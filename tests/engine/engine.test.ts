@@ -129,6 +129,31 @@ describe('the same bits whatever the blocks and chunks', () => {
     expectBatchEqualsReference(new FactorEngine(panel, { universe, resultBudgetBytes: 1, blockBytes: 2 * T * 8 }), roots);
   });
 
+  it('a node shared across chunks is computed once, read whole by later chunks', () => {
+    // Four roots per chunk, each family and the fused Sub feeding both chunks.
+    const slope = call('Slope', price, num(7));
+    const move = call('Sub', price, call('Ref', price, num(1)));
+    const roots = [
+      call('Div', slope, price), call('Rsquare', price, num(7)), call('IdxMax', price, num(30)), move,
+      call('Resi', price, num(7)), call('Div', call('Max', price, num(30)), price), slope, call('Mul', move, price),
+    ];
+    const budget = 4 * N * T * 8;
+    const engine = new FactorEngine(panel, { universe, resultBudgetBytes: budget, blockBytes: 3 * T * 8 });
+    const results: Float64Array[] = [];
+    let regression = 0, extremes = 0, refs = 0;
+    withFamily('Slope', (k) => (c, s, r) => (regression++, k(c, s, r)), () =>
+      withFamily('Max', (k) => (c, s, r) => (extremes++, k(c, s, r)), () =>
+        withKernel('Ref', (k) => (c, a, o) => (refs++, k(c, a, o)), () =>
+          engine.evaluateBatch(roots, (_, values) => results.push(Float64Array.from(values))),
+        ),
+      ),
+    );
+    expect([regression, extremes, refs]).toEqual([Math.ceil(N / 3), Math.ceil(N / 3), Math.ceil(N / 3)]);
+    roots.forEach((root, k) => expect(bitDifferences(referenceEvaluate(panel, root, universe), results[k]!), `root ${k}`).toEqual([]));
+    // With one carried buffer at most (a budget of one root), what cannot be kept is recomputed: the same bits.
+    expectBatchEqualsReference(new FactorEngine(panel, { universe, resultBudgetBytes: 1, blockBytes: 3 * T * 8 }), [...roots, ...BATCH]);
+  });
+
   it('evaluateInto writes the caller’s arrays, duplicates included', () => {
     const engine = new FactorEngine(panel, { universe });
     const roots = [BATCH[0]!, BATCH[6]!, BATCH[0]!, price];
