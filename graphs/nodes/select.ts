@@ -74,7 +74,8 @@ function applyVerdict(t: Trajectory, verdict: Verdict, fit: number, penalties: R
   const oriented =
     verdict.orientation === 1 ? t : { ...t, expression: negated(t.expression!), metrics: orientMetrics(t.metrics!, -1) };
   const action = `${verdict.kind}${verdict.orientation === -1 ? ' (oriented: negative train RankIC, stored as -1 * (...))' : ''}`;
-  const step = withStep(oriented, { kind: 'select', agent: 'supervisor', action, result: `${verdict.reason ?? 'elite; generalises on valid'}; ${rewardText}`, ok: verdict.kind !== 'evaluated' });
+  const offered = verdict.kind !== 'elite' && verdict.generalises ? '; offered to the librarian all the same: good outright (elite bounds on train, RankIC t >= 3, valid RankIC >= 0.01)' : '';
+  const step = withStep(oriented, { kind: 'select', agent: 'supervisor', action, result: `${verdict.reason ?? 'elite; generalises on valid'}${offered}; ${rewardText}`, ok: verdict.kind !== 'evaluated' || verdict.generalises });
   const stage = verdict.kind === 'elite' ? 'generalisation' : 'select';
   return { ...step, status: verdict.kind, rejection: verdict.reason === null ? null : { stage, reason: verdict.reason } };
 }
