@@ -19,12 +19,17 @@ export class RankScratch {
   readonly keysSwap: Float64Array;
   readonly orderSwap: Int32Array;
   readonly counts: Int32Array;
+  /** Bucket of each value, and the buckets' counts (sortForRanks). */
+  readonly buckets: Int32Array;
+  readonly bucketCounts: Int32Array;
 
   constructor(readonly capacity: number) {
     this.keys = new Float64Array(capacity);
     this.keysSwap = new Float64Array(capacity);
     this.orderSwap = new Int32Array(capacity);
     this.counts = new Int32Array(capacity);
+    this.buckets = new Int32Array(capacity);
+    this.bucketCounts = new Int32Array(BUCKETS_PER_VALUE * capacity);
   }
 }
 
@@ -52,6 +57,86 @@ export function rankValues(
   }
   sortRange(keys, order, 0, n, scratch, 0);
   averageRanks(keys, order, n, ranks);
+}
+
+/** Buckets per value in sortForRanks: more buckets, fewer out-of-order neighbours for the insertion sort. */
+const BUCKETS_PER_VALUE = 2;
+/** sortForRanks' S-curve is flat beyond this many standard deviations from the mean (the first and last buckets). */
+const TAIL = 2.5;
+
+/**
+ * Sorts the finite values `values[0..n)` ascending into `keys[0..n)`, with
+ * `order[p]` the position in `values` of `keys[p]`; equal values end up
+ * adjacent in no particular order, which is all average ranks need.
+ *
+ * One distribution pass over 2n buckets, the bucket of v being 2n G(u) for
+ * u = (v - mean) / std and G a cubic S-curve from 0 at u = -2.5 to 1 at
+ * u = 2.5 (constant beyond), close enough to the normal CDF that
+ * near-normal values rarely share a bucket, without the division or square
+ * root a closer curve costs per value; heavy tails land in the end buckets
+ * instead of squeezing the bulk into a few, as min-max interpolation
+ * (sortRange) does. One insertion sort then finishes the job; if it needs
+ * more than 2n moves (values far from any bell shape), sortRange sorts what
+ * it left. `mean` and `std` are hints (the values' mean and standard
+ * deviation, which the caller has computed anyway): any numbers, even NaN,
+ * give a correct sort, only slower. `keys` must not be `scratch.keysSwap`,
+ * nor `order` `scratch.orderSwap`.
+ */
+export function sortForRanks(
+  values: Float64Array,
+  n: number,
+  mean: number,
+  std: number,
+  keys: Float64Array,
+  order: Int32Array,
+  scratch: RankScratch,
+): void {
+  const m = BUCKETS_PER_VALUE * n;
+  const counts = scratch.bucketCounts;
+  const bucket = scratch.buckets;
+  counts.fill(0, 0, m);
+  // m G(u) = m/2 + a u - c u^3 on [-TAIL, TAIL]: increasing, flat at both ends.
+  const inverse = 1 / std;
+  const a = (0.75 / TAIL) * m;
+  const c = (0.25 / (TAIL * TAIL * TAIL)) * m;
+  const middle = 0.5 * m;
+  const last = m - 1;
+  for (let k = 0; k < n; k++) {
+    let u = (values[k]! - mean) * inverse;
+    u = u > TAIL ? TAIL : u < -TAIL ? -TAIL : u;
+    // NaN (from a NaN hint) stays NaN and becomes bucket 0: still a valid index.
+    const at = (middle + u * (a - c * u * u)) | 0;
+    const clamped = at < last ? at : last;
+    bucket[k] = clamped;
+    counts[clamped]!++;
+  }
+  // Each bucket's first position; unrolled by 4 (m is even), which halves this loop's cost.
+  let next = 0;
+  let b = 0;
+  for (; b + 4 <= m; b += 4) {
+    const c0 = counts[b]!;
+    const c1 = counts[b + 1]!;
+    const c2 = counts[b + 2]!;
+    const c3 = counts[b + 3]!;
+    counts[b] = next;
+    counts[b + 1] = next + c0;
+    counts[b + 2] = next + c0 + c1;
+    counts[b + 3] = next + c0 + c1 + c2;
+    next += c0 + c1 + c2 + c3;
+  }
+  for (; b < m; b++) {
+    const count = counts[b]!;
+    counts[b] = next;
+    next += count;
+  }
+  for (let k = 0; k < n; k++) {
+    const p = counts[bucket[k]!]!++;
+    keys[p] = values[k]!;
+    order[p] = k;
+  }
+  // Rounding may make the bucket function non-monotone by an ulp: the
+  // insertion sort's correctness does not depend on it, only its speed.
+  if (!insertionSortWithin(keys, order, 0, n, 2 * n)) sortRange(keys, order, 0, n, scratch, 0);
 }
 
 /** ranks[order[k]] = average 1-based rank of sorted keys[k] (ties share the mean of their positions). */
