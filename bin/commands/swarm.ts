@@ -152,7 +152,9 @@ async function mine(options: SwarmOptions, data: ReturnType<typeof openSwarmData
       progress: log,
     });
     const reviewer = (pending: Parameters<typeof waitForReview>[2]) => waitForReview(bus, supervisor.outputs, pending, log);
-    const work = (await supervisor.phase()) === 'new' ? supervisor.start(options.settings, options.directions, reviewer) : supervisor.resume(reviewer);
+    const phase = await supervisor.phase();
+    if (phase !== 'new') log(phase === 'finished' ? 'resume: the run had already finished; nothing to do' : `resume: continuing from the last completed node (${phase})`);
+    const work = phase === 'new' ? supervisor.start(options.settings, options.directions, reviewer) : supervisor.resume(reviewer);
     const stopped = new Promise<null>((resolve) => signal.addEventListener('abort', () => resolve(null), { once: true }));
     work.catch(() => {}); // after a stop, the abandoned step's failure is expected
     return await Promise.race([work, stopped]);

@@ -62,10 +62,11 @@ describe('alphaswarm values on the embedded synthetic market', () => {
 });
 
 describe.skipIf(!csi300)('alphaswarm values on cn_csi300', () => {
-  const dir = csi300!;
-  const calendar = rawCalendar(dir);
+  // describe.skipIf still runs this body to collect the tests: read nothing when the data is absent.
+  const dir = csi300 ?? '';
+  const calendar = csi300 ? rawCalendar(dir) : [];
   const T = calendar.length;
-  const members = rawMembership(dir, 'csi300');
+  const members = csi300 ? rawMembership(dir, 'csi300') : new Map<string, [string, string][]>();
   const window = ['2015-06-01', '2015-08-31'] as const; // the 2015 crash: many suspensions
 
   it('$close equals the raw .bin values on every cell; columns are the instruments ever in csi300', async () => {

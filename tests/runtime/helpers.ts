@@ -68,7 +68,8 @@ export function spawnNode(args: readonly string[], env: NodeJS.ProcessEnv = {}):
     errors.push(line);
     waiters.forEach((w) => w());
   });
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  // 'close', not 'exit': 'exit' may come before the last lines of stdout and stderr have been read.
+  const exited = new Promise<number | string>((resolve) => child.once('close', (code, signal) => resolve(code ?? signal ?? 'unknown')));
   return {
     process: child,
     lines,

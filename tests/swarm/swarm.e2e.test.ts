@@ -120,7 +120,7 @@ describe('npm run swarm on the synthetic market', () => {
     expect(readJson<{ run: string }>(join(dir, 'run.json')).run).toBe(runId);
     // It picked up where the killed process was: generation 1 is not done again.
     expect(midGeneration).toBe(true);
-    expect(resumed.errors.filter((l) => l.startsWith('generation '))).toEqual([expect.stringMatching(/^generation 2\/3/), expect.stringMatching(/^generation 3\/3/)]);
+    expect(resumed.errors.filter((l) => l.startsWith('generation ')), `the resumed process said:\n${resumed.errors.join('\n')}`).toEqual([expect.stringMatching(/^generation 2\/3/), expect.stringMatching(/^generation 3\/3/)]);
     const after = library(dir);
     const trajs = new Map(trajectories(dir).map((t) => [t.id, t]));
     expect(new Set(after.map((e) => e.id)).size).toBe(after.length);
