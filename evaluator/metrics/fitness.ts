@@ -48,11 +48,12 @@ export function fitnessWithContext(factor: Float64Array, context: LabelContext, 
   const { dayStart, range } = context;
   const prep = labelPrep(context);
   const { labeledStart, cell, centred, labelSquares, labelState, labelRank, unlabeledStart, unlabeledCell } = prep;
-  const labelBin = prep.binsFor(miBins);
   const days = range.end - range.start;
   const icPerDay = new Float64Array(days).fill(NaN);
   const rankIcPerDay = new Float64Array(days).fill(NaN);
   const mi = new RankMutualInformation(miBins);
+  // Integer counts while counting (cheaper to increment), the same integers in mi's table at the end.
+  const miCounts = new Int32Array(miBins * miBins);
   const day = DayScratch.atLeast(context.maxMembers);
   const { values, keys, order, factorRank, factorRow, rankScratch } = day;
   let members = 0;
@@ -96,11 +97,12 @@ export function fitnessWithContext(factor: Float64Array, context: LabelContext, 
       } else {
         icPerDay[d] = sxy / (Math.sqrt(sxx) * Math.sqrt(labelSquares[d]!));
       }
-      rankIcPerDay[d] = rankStatistics(keys, order, n, factorRank, factorRow, labelRank, labelBin, first, mi);
+      rankIcPerDay[d] = rankStatistics(keys, order, n, factorRank, factorRow, labelRank, first, miBins, miCounts);
     } else {
-      icPerDay[d] = subsetDay(factor, context, d, n, sx, day, mi, rankIcPerDay);
+      icPerDay[d] = subsetDay(factor, context, d, n, sx, day, mi, miCounts, rankIcPerDay);
     }
   }
+  mi.counts.set(miCounts);
   return {
     range,
     ic: summarizeDaily(icPerDay, hacLags),
@@ -123,32 +125,31 @@ function extreme(min: number, max: number): boolean {
  * RankIC and returns its IC.
  */
 function subsetDay(
-  factor: Float64Array, context: LabelContext, d: number, n: number, sx: number, day: DayScratch, mi: RankMutualInformation, rankIcPerDay: Float64Array,
+  factor: Float64Array, context: LabelContext, d: number, n: number, sx: number, day: DayScratch, mi: RankMutualInformation, miCounts: Int32Array,
+  rankIcPerDay: Float64Array,
 ): number {
-  const { T, dayStart, instrument, label, labelCount, labelOrder } = context;
-  const { values, labels, subsetLabelRank, subsetBin, position, keys, order, rankScratch } = day;
-  const t = context.range.start + d;
-  const first = dayStart[d]!;
-  const last = dayStart[d + 1]!;
+  const { label } = context;
+  const { labeledStart, cell, slot, labelOrder, tiedWithPrevious } = labelPrep(context);
+  const { values, labels, subsetLabelRank, position, keys, order, rankScratch } = day;
+  const first = labeledStart[d]!;
+  const count = labeledStart[d + 1]! - first;
   let p = 0;
   let sy = 0;
   let yMin = Infinity;
   let yMax = -Infinity;
-  for (let s = first; s < last; s++) {
-    const y = label[s]!;
-    if (Number.isNaN(y) || !Number.isFinite(factor[instrument[s]! * T + t]!)) {
-      position[s - first] = -1;
+  for (let k = 0; k < count; k++) {
+    if (!Number.isFinite(factor[cell[first + k]!]!)) {
+      position[k] = -1;
       continue;
     }
-    position[s - first] = p;
+    const y = label[slot[first + k]!]!;
+    position[k] = p;
     labels[p++] = y;
     sy += y;
     if (y < yMin) yMin = y;
     if (y > yMax) yMax = y;
   }
-  subsetRanks(labelOrder, first, labelCount[d]!, label, position, subsetLabelRank);
-  const scale = mi.bins / n;
-  for (let k = 0; k < n; k++) subsetBin[k] = ((subsetLabelRank[k]! - 0.5) * scale) | 0;
+  subsetRanks(labelOrder, tiedWithPrevious, first, count, position, subsetLabelRank);
   const mx = sx / n;
   const my = sy / n;
   let sxy = 0;
@@ -162,7 +163,7 @@ function subsetDay(
     syy += dy * dy;
   }
   sortForRanks(values, n, mx, Math.sqrt(sxx / n), keys, order, rankScratch);
-  rankIcPerDay[d] = rankStatistics(keys, order, n, day.factorRank, day.factorRow, subsetLabelRank, subsetBin, 0, mi);
+  rankIcPerDay[d] = rankStatistics(keys, order, n, day.factorRank, day.factorRow, subsetLabelRank, 0, mi.bins, miCounts);
   if (keys[0] === keys[n - 1] || yMin === yMax) return NaN;
   if (extreme(keys[0]!, keys[n - 1]!) || extreme(yMin, yMax)) return pearson(values, labels, n);
   return sxy / (Math.sqrt(sxx) * Math.sqrt(syy));
@@ -174,18 +175,17 @@ function subsetDay(
  * the average ranks are read off the sorted values, run of ties by run,
  * into `factorRank` by name; then one pass over the names in order returns
  * the Spearman correlation with their label ranks (rankCorrelation of
- * correlation.ts) and adds their rank bins to `mi`
- * (RankMutualInformation.addDay). Name k's label rank and bin are
- * `labelRank[base + k]` and `labelBin[base + k]`, read in order (those
- * arrays are large; the ranks by name are a day's worth). Average ranks are
+ * correlation.ts) and adds their rank bins to `counts`, a bins x bins
+ * table (RankMutualInformation.addDay). Name k's label rank is
+ * `labelRank[base + k]`, read in order (the prepared ranks are a large
+ * array; the ranks by name a day's worth). Average ranks are
  * multiples of 1/2 and their products multiples of 1/4, far below 2^50:
  * every sum here is exact, whatever the order.
  */
 function rankStatistics(
   keys: Float64Array, order: Int32Array, n: number, factorRank: Float64Array, factorRow: Int32Array,
-  labelRank: Float64Array, labelBin: Int32Array, base: number, mi: RankMutualInformation,
+  labelRank: Float32Array, base: number, bins: number, counts: Int32Array,
 ): number {
-  const { bins, counts } = mi;
   const mean = (n + 1) / 2;
   const scale = bins / n;
   let a = 0;
@@ -206,11 +206,12 @@ function rankStatistics(
   let syy = 0;
   for (let k = 0; k < n; k++) {
     const dx = factorRank[k]! - mean;
-    const dy = labelRank[base + k]! - mean;
+    const r = labelRank[base + k]!;
+    const dy = r - mean;
     sxy += dx * dy;
     sxx += dx * dx;
     syy += dy * dy;
-    counts[factorRow[k]! + labelBin[base + k]!]!++;
+    counts[factorRow[k]! + (((r - 0.5) * scale) | 0)]!++;
   }
   // All tied on one side: no correlation.
   if (sxx === 0 || syy === 0) return NaN;
@@ -239,14 +240,22 @@ class LabelPrep {
   /** Per day: the sum of squared centred labels (pearson's syy). */
   readonly labelSquares: Float64Array;
   readonly labelState: Uint8Array;
-  readonly labelRank: Float64Array;
+  /** Exact as float32 (multiples of 1/2 below 2^23), and half the bytes to stream per candidate. */
+  readonly labelRank: Float32Array;
+  /** The slot of each labeled name. */
+  readonly slot: Int32Array;
+  /**
+   * Each day's labeled names by ascending label, as offsets from
+   * labeledStart[d], and whether each one's label equals the previous one's
+   * (for subsetRanks).
+   */
+  readonly labelOrder: Int32Array;
+  readonly tiedWithPrevious: Uint8Array;
   readonly unlabeledStart: Int32Array;
   readonly unlabeledCell: Float64Array | Int32Array;
-  private bins = 0;
-  private labelBin = new Int32Array(0);
 
   constructor(private readonly context: LabelContext) {
-    const { N, T, range, dayStart, instrument, label, labelCount, labelRank } = context;
+    const { N, T, range, dayStart, instrument, label, labelCount, labelRank, labelOrder } = context;
     const days = range.end - range.start;
     const labeled = labelCount.reduce((a, b) => a + b, 0);
     const unlabeled = instrument.length - labeled;
@@ -257,8 +266,12 @@ class LabelPrep {
     this.centred = new Float64Array(labeled);
     this.labelSquares = new Float64Array(days);
     this.labelState = new Uint8Array(days);
-    this.labelRank = new Float64Array(labeled);
+    this.labelRank = new Float32Array(labeled);
+    this.slot = new Int32Array(labeled);
+    this.labelOrder = new Int32Array(labeled);
+    this.tiedWithPrevious = new Uint8Array(labeled);
     this.unlabeledStart = new Int32Array(days + 1);
+    const offsetOf = new Int32Array(context.maxMembers);
     this.unlabeledCell = cells(unlabeled);
     let k = 0;
     let u = 0;
@@ -277,6 +290,8 @@ class LabelPrep {
           continue;
         }
         this.cell[k] = instrument[s]! * T + t;
+        this.slot[k] = s;
+        offsetOf[s - dayStart[d]!] = k - first;
         this.labelRank[k++] = labelRank[s]!;
         sy += y;
         if (y < yMin) yMin = y;
@@ -294,25 +309,15 @@ class LabelPrep {
         syy += dy * dy;
       }
       this.labelSquares[d] = syy;
+      for (let r = 0; r < k - first; r++) {
+        const s = labelOrder[dayStart[d]! + r]!;
+        this.labelOrder[first + r] = offsetOf[s - dayStart[d]!]!;
+        this.tiedWithPrevious[first + r] = r > 0 && label[s] === label[labelOrder[dayStart[d]! + r - 1]!] ? 1 : 0;
+      }
       this.labelState[d] = yMin === yMax ? LABEL_CONSTANT : extreme(yMin, yMax) ? LABEL_EXTREME : LABEL_USABLE;
     }
     this.labeledStart[days] = k;
     this.unlabeledStart[days] = u;
-  }
-
-  /** Each labeled slot's MI bin with `bins` bins among the day's labeled names (RankMutualInformation.addDay). */
-  binsFor(bins: number): Int32Array {
-    if (bins !== this.bins) {
-      const { labeledStart, labelRank } = this;
-      const labelBin = new Int32Array(labelRank.length);
-      for (let d = 0; d + 1 < labeledStart.length; d++) {
-        const scale = bins / (labeledStart[d + 1]! - labeledStart[d]!);
-        for (let k = labeledStart[d]!; k < labeledStart[d + 1]!; k++) labelBin[k] = ((labelRank[k]! - 0.5) * scale) | 0;
-      }
-      this.bins = bins;
-      this.labelBin = labelBin;
-    }
-    return this.labelBin;
   }
 
   /** The day's labels in slot order, every labeled name having a factor (the rare days pearson scales). */
@@ -337,27 +342,25 @@ function labelPrep(context: LabelContext): LabelPrep {
 
 /**
  * Average ranks among the names present today (position >= 0) from the
- * day's label order: walking it in ascending label, present names get
- * consecutive positions, and ties (equal labels) share their mean.
+ * day's prepared label order: walking it in ascending label, present names
+ * get consecutive positions, and ties (equal labels) share their mean.
  */
 function subsetRanks(
-  labelOrder: Int32Array, first: number, count: number, label: Float64Array, position: Int32Array, ranks: Float64Array,
+  labelOrder: Int32Array, tiedWithPrevious: Uint8Array, first: number, count: number, position: Int32Array, ranks: Float32Array,
 ): void {
   let next = 0; // names ranked so far
-  let k = first;
-  const end = first + count;
-  while (k < end) {
+  let k = 0;
+  while (k < count) {
     // one run of equal labels
-    const y = label[labelOrder[k]!]!;
     let j = k;
     const runStart = next;
-    while (j < end && label[labelOrder[j]!] === y) {
-      if (position[labelOrder[j]! - first]! >= 0) next++;
+    do {
+      if (position[labelOrder[first + j]!]! >= 0) next++;
       j++;
-    }
+    } while (j < count && tiedWithPrevious[first + j] === 1);
     const rank = (runStart + next + 1) / 2;
     for (let m = k; m < j; m++) {
-      const p = position[labelOrder[m]! - first]!;
+      const p = position[labelOrder[first + m]!]!;
       if (p >= 0) ranks[p] = rank;
     }
     k = j;
@@ -373,11 +376,10 @@ class DayScratch {
     return DayScratch.shared;
   }
 
-  /** The day's factor values of names with a label, and on subset days their labels, label ranks and MI bins. */
+  /** The day's factor values of names with a label, and on subset days their labels and label ranks. */
   readonly values: Float64Array;
   readonly labels: Float64Array;
-  readonly subsetLabelRank: Float64Array;
-  readonly subsetBin: Int32Array;
+  readonly subsetLabelRank: Float32Array;
   /** The factor values sorted, and the position in `values` of each. */
   readonly keys: Float64Array;
   readonly order: Int32Array;
@@ -391,8 +393,7 @@ class DayScratch {
   private constructor(readonly capacity: number) {
     this.values = new Float64Array(capacity);
     this.labels = new Float64Array(capacity);
-    this.subsetLabelRank = new Float64Array(capacity);
-    this.subsetBin = new Int32Array(capacity);
+    this.subsetLabelRank = new Float32Array(capacity);
     this.keys = new Float64Array(capacity);
     this.order = new Int32Array(capacity);
     this.factorRank = new Float64Array(capacity);
