@@ -8,6 +8,8 @@ import { FactorEngine } from '../../evaluator/engine.js';
 import { EvaluationPool } from '../../evaluator/pool.js';
 import { correlateWithLibrary, createAgentContexts, scoreForAgents } from '../../evaluator/metrics/index.js';
 import { ValidSlice } from '../../agents/evaluation/validSlice.js';
+import { pearson } from '../../evaluator/metrics/correlation.js';
+import { indexUniverse } from '../../evaluator/metrics/universe.js';
 import { runPortfolio } from '../../evaluator/portfolio/runPortfolio.js';
 import type { Node } from '../../operators/ast.js';
 import { compileFactor } from '../../operators/compile.js';
@@ -59,6 +61,51 @@ describe('valid-period slices', () => {
     const actual = [...slice.correlations(slice.slice(full[0]!), full.slice(1).map((v) => slice.slice(v)))];
     actual.forEach((r, k) => expect(r).toBeCloseTo(expected[k]!, 12));
     expect(slice.bytes).toBe(contexts.valid.instrument.length * 8);
+  });
+
+  it('gives the very doubles of a per-day gather and pearson (prepared day terms or not)', () => {
+    // The straightforward computation, as ValidSlice did it before keeping per-series day terms.
+    const straightforward = (index: ReturnType<typeof indexUniverse>, a: Float64Array, b: Float64Array, minNames: number): number => {
+      const x = new Float64Array(index.maxMembers);
+      const y = new Float64Array(index.maxMembers);
+      let sum = 0;
+      let days = 0;
+      for (let d = 0; d + 1 < index.dayStart.length; d++) {
+        let m = 0;
+        for (let s = index.dayStart[d]!; s < index.dayStart[d + 1]!; s++) {
+          if (Number.isFinite(a[s]!) && Number.isFinite(b[s]!)) (x[m] = a[s]!), (y[m++] = b[s]!);
+        }
+        if (m < minNames) continue;
+        const r = pearson(x, y, m);
+        if (Number.isFinite(r)) (sum += r), days++;
+      }
+      return days > 0 ? sum / days : NaN;
+    };
+    let seed = 5;
+    const u = (): number => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+    const N = 40;
+    const T = 60;
+    const universe = Uint8Array.from({ length: N * T }, () => (u() < 0.8 ? 1 : 0));
+    const index = indexUniverse(universe, { N, T }, { start: 10, end: 55 });
+    const slots = index.instrument.length;
+    const day = (s: number): number => index.dayStart.findIndex((start, d) => s >= start && s < index.dayStart[d + 1]!);
+    const series = [
+      Float64Array.from({ length: slots }, () => u() - 0.5),
+      Float64Array.from({ length: slots }, () => Math.round(3 * u())), // ties, constant days unlikely
+      Float64Array.from({ length: slots }, (_, s) => (u() < 0.02 ? NaN : u() + 100)), // missing now and then, a large offset
+      Float64Array.from({ length: slots }, (_, s) => (day(s) % 7 === 0 ? 1 : u())), // constant days
+      Float64Array.from({ length: slots }, (_, s) => (day(s) % 5 === 0 ? 1e200 * u() : day(s) % 5 === 1 ? 1e-200 * u() : u())), // rescaled days
+      Float64Array.from({ length: slots }, (_, s) => (day(s) % 3 === 0 ? Infinity : u())), // days missing altogether
+    ];
+    for (const minNames of [3, 10, 40]) {
+      const slice = new ValidSlice(index, minNames);
+      for (let round = 0; round < 2; round++) {
+        series.forEach((a) => {
+          const actual = slice.correlations(a, series);
+          series.forEach((b, j) => expect(Object.is(actual[j], straightforward(index, a, b, minNames)), `minNames ${minNames}`).toBe(true));
+        });
+      }
+    }
   });
 });
 
