@@ -28,6 +28,7 @@ import { FactorEngine } from '../evaluator/engine.js';
 import { createAgentContexts, fitnessForAgents } from '../evaluator/metrics/agentScores.js';
 import { DEFAULT_LABEL } from '../evaluator/pool.js';
 import { compileFactor, compileLabel } from '../operators/compile.js';
+import { ValidSlice } from '../agents/evaluation/validSlice.js';
 import { TYPICAL_EXPRESSIONS, loadData } from './measure.js';
 import { createLabelContext } from '../evaluator/metrics/labelContext.js';
 import { RankScratch, rankValues } from '../evaluator/metrics/rank.js';
@@ -256,4 +257,13 @@ if (existsSync(dataDir)) {
     for (const factor of factors) fitnessForAgents(factor, contexts);
   });
   row('fitnessForAgents, ms per candidate', { best: all.best / factors.length, median: all.median / factors.length });
+  // The evaluator's other per-candidate scoring: its valid-period slice, correlated with every library factor.
+  const slice = new ValidSlice(contexts.valid);
+  const library = factors.map((factor) => slice.slice(factor));
+  slice.correlations(library[0]!, library);
+  const sliced = time(() => {
+    for (const factor of factors) slice.correlations(slice.slice(factor), library);
+  });
+  const perPair = (ms: number): number => ms / (factors.length * library.length);
+  row(`ValidSlice slice + correlations, ms per library factor`, { best: perPair(sliced.best), median: perPair(sliced.median) }, `library of ${library.length}`);
 }

@@ -15,7 +15,8 @@
  * computed once and kept with it (WeakMap), so a pair's day where both are
  * finite on every member costs one pass of products; other days gather the
  * common members and take pearson as before. The values are the same
- * doubles either way: the same sums in the same order.
+ * doubles either way: the same sums in the same order. (So a series must
+ * not change once correlated: slices are made fresh and never written.)
  */
 import { DEFAULT_MIN_NAMES, pearson, type UniverseIndex } from '../../evaluator/metrics/index.js';
 
