@@ -244,9 +244,7 @@ export class CandidateScorer {
       });
       await yieldToEventLoop();
     }
-    // The answer holds at most MAX_PAIRS (a pathological batch of near copies): the strongest are the ones that decide.
-    pairs.sort((p, q) => Math.abs(q.pearson) - Math.abs(p.pearson));
-    return { pairs: pairs.slice(0, MAX_PAIRS), errors };
+    return { pairs: strongestPairs(pairs, ids, MAX_PAIRS), errors };
   }
 
   /** Universe mask for combiners: the data's, or every instrument over the days it has data. */
@@ -317,4 +315,29 @@ export class CandidateScorer {
       model.dispose();
     }
   }
+}
+
+/**
+ * At most `max` pairs, strongest |pearson| first, and fairly: each candidate
+ * first keeps its own strongest pairs (an equal share of `max`), so a batch
+ * with many near copies of one idea cannot crowd out another candidate's
+ * correlations with the library (its redundancy would go unseen); what is
+ * left of `max` goes to the strongest remaining pairs.
+ */
+export function strongestPairs(pairs: readonly CorrelatePair[], candidates: readonly string[], max: number): CorrelatePair[] {
+  const sorted = [...pairs].sort((p, q) => Math.abs(q.pearson) - Math.abs(p.pearson));
+  if (sorted.length <= max) return sorted;
+  const isCandidate = new Set(candidates);
+  const share = Math.max(1, Math.floor(max / Math.max(1, candidates.length)));
+  const taken = new Map<string, number>();
+  const kept = new Set<number>();
+  sorted.forEach((p, k) => {
+    const ends = [p.a, p.b].filter((id) => isCandidate.has(id));
+    if (kept.size < max && ends.some((id) => (taken.get(id) ?? 0) < share)) {
+      kept.add(k);
+      for (const id of ends) taken.set(id, (taken.get(id) ?? 0) + 1);
+    }
+  });
+  for (let k = 0; k < sorted.length && kept.size < max; k++) kept.add(k);
+  return sorted.filter((_, k) => kept.has(k));
 }

@@ -16,6 +16,12 @@ import { performanceState as stateVector } from './schedule.js';
 
 /** Library entries per library.accept (keeps an envelope well under the bus's 256 KiB). */
 const ACCEPT_BYTES = 120_000;
+/**
+ * Candidates per library.accept: the librarian asks the evaluator for every
+ * correlated pair among them and with the library, and pairs among candidates
+ * grow with the square of their number (the answer lists at most 2000).
+ */
+const ACCEPT_CANDIDATES = 24;
 
 /** The library entry for an oriented, evaluated trajectory. Its id is the content hash of the expression. */
 export function libraryEntryOf(t: Trajectory, complexity: number): LibraryEntry {
@@ -46,7 +52,7 @@ export function curate(deps: SwarmDeps) {
     let size = 0;
     for (const c of candidates) {
       const bytes = JSON.stringify(c).length;
-      if (chunks.length === 0 || size + bytes > ACCEPT_BYTES) {
+      if (chunks.length === 0 || size + bytes > ACCEPT_BYTES || chunks.at(-1)!.length >= ACCEPT_CANDIDATES) {
         chunks.push([]);
         size = 0;
       }
