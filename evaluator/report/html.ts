@@ -331,6 +331,9 @@ export function renderRunReport(run: RunDirectory, analysis: RunAnalysis | null,
   const head = header([
     `run ${esc(String(runId))} · ${esc(run.dir)}`,
     `${run.library.length} accepted factors · ${candidates.length} candidates evaluated · ${run.trajectories.length} trajectories over ${generations} generation(s)`,
+    ...(run.model === null
+      ? []
+      : [run.model.offline ? `Model: the embedded offline research model (deterministic, <strong>not an LLM</strong>), ${run.model.calls} calls` : `Model: an LLM endpoint, ${run.model.calls} calls, ${run.model.tokens} tokens`]),
     'A mining run sees train and valid only; its test-period numbers come from <code>alphaswarm backtest --library RUN/library.json ... --report</code>.',
   ]);
   const sections: Section[] = [];

@@ -26,6 +26,8 @@ export interface RunDirectory {
   readonly skippedTrajectories: number;
   /** diagnostics/gen-N.json by generation N. */
   readonly diagnostics: ReadonlyMap<number, unknown>;
+  /** What answered the model roles, from report.json's usage (null while the run has not finished). */
+  readonly model: { readonly offline: boolean; readonly calls: number; readonly tokens: number } | null;
   /** What could not be read, one sentence each. */
   readonly problems: readonly string[];
 }
@@ -88,7 +90,18 @@ export function readRunDirectory(dir: string): RunDirectory {
       if (value !== null) diagnostics.set(Number(match[1]), value);
     }
   }
-  return { dir: resolve(dir), runJson, dataDir: dataDirOf(runJson, dir), library, trajectories, skippedTrajectories, diagnostics, problems };
+  return { dir: resolve(dir), runJson, dataDir: dataDirOf(runJson, dir), library, trajectories, skippedTrajectories, diagnostics, model: modelOf(dir), problems };
+}
+
+/** report.json's usage, when the run wrote one (it does when it finishes). */
+function modelOf(dir: string): RunDirectory['model'] {
+  try {
+    const usage = (JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { usage?: { offline?: unknown; calls?: unknown; tokens?: unknown } }).usage;
+    if (usage === undefined || typeof usage.offline !== 'boolean') return null;
+    return { offline: usage.offline, calls: Number(usage.calls) || 0, tokens: Number(usage.tokens) || 0 };
+  } catch {
+    return null;
+  }
 }
 
 /**

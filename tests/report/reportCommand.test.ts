@@ -56,5 +56,16 @@ describe('report of a run whose data is not at hand', () => {
     // Rejections per stage come from diagnostics/gen-N.json.
     expect(html).toContain('<td class="left">verify 1, select 3</td>');
     expect(html).toContain('<td class="left">none</td>');
+    // No report.json yet: nothing is said about the model.
+    expect(html).not.toContain('Model:');
+  });
+
+  it('says when the offline research model answered, from report.json', async () => {
+    const dir = tempDir('alphaswarm-report-model-');
+    writeRunDirectory(dir, join(dir, 'no-such-data'), ['$close/Ref($close,5)-1', '($high-$low)/$close', 'Std($close, 10)/$close']);
+    writeFileSync(join(dir, 'report.json'), JSON.stringify({ usage: { tokens: 1234, costUsd: 0, calls: 56, offline: true } }));
+    const out = join(dir, 'report.html');
+    expect((await runCli(['report', dir, '--out', out])).code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toContain('Model: the embedded offline research model (deterministic, <strong>not an LLM</strong>), 56 calls');
   });
 });
