@@ -14,9 +14,9 @@
  * children from at most 32 parents), however many parents qualified: here
  * `population` children, so a generation with few qualified parents still
  * explores as widely (a parent then has several children, each told its
- * sibling number so it tries another edit). Parent picks are seeded by (run seed, generation), so a
- * resumed run makes the same children and their tasks' stable ids find the
- * answers already given.
+ * sibling number so it tries another edit). Parent picks are seeded by
+ * (run seed, generation), so a resumed run makes the same children and their
+ * tasks' stable ids find the answers already given.
  */
 import type { Inheritance, Trajectory } from '../../agents/domain.js';
 import { CROSSOVER, MUTATION } from '../../agents/protocol.js';
@@ -54,7 +54,7 @@ export interface EvolutionPlan {
 export function planEvolution(parents: readonly string[], generation: number, cap: number, seed: number): EvolutionPlan {
   const P = parents.length;
   const total = cap;
-  if (P === 0 || total === 0) return { mutations: [], crossovers: [] };
+  if (P === 0 || total <= 0) return { mutations: [], crossovers: [] };
   const mutationCount = P < 2 ? total : Math.ceil(total / 3);
   const crossoverCount = total - mutationCount;
   const next = `g${generation + 1}`;
