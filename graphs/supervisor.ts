@@ -65,7 +65,9 @@ export class Supervisor {
   async phase(): Promise<RunPhase> {
     const snapshot = await this.graph.getState(this.config);
     if (!(snapshot.values as SwarmStateType | undefined)?.settings) return 'new';
-    if (snapshot.next.length === 0) return 'finished';
+    // Not `next` alone: LangGraph leaves out of `next` the tasks whose results were saved before a
+    // crash (kill -9 between a step's writes and its checkpoint); they are still in `tasks`.
+    if (snapshot.next.length === 0 && snapshot.tasks.length === 0) return 'finished';
     return snapshot.tasks.some((t) => t.interrupts.length > 0) ? 'waiting-for-review' : 'resumable';
   }
 

@@ -4,7 +4,7 @@
  * verify/repair loop, resume after a crash without asking any agent twice,
  * and a person's review through the interrupt.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -158,6 +158,37 @@ describe('the mining graph with in-test agents on a real bus', () => {
     expect(await fresh.phase()).toBe('finished');
     const library = readLibraryFile(h.dir);
     expect(new Set(library.map((e) => e.id)).size).toBe(library.length);
+  }, 120_000);
+
+  it('resumes a run killed between a step\'s saved results and its checkpoint (LangGraph leaves that step out of `next`)', async () => {
+    const h = await harness();
+    cleanups.push(() => rmSync(h.dir, { recursive: true, force: true }));
+    const crashing = await h.open({
+      progress: (line) => {
+        h.progress.push(line);
+        throw new Error('simulated crash at the end of generation 1');
+      },
+    });
+    await expect(crashing.start(SETTINGS, [], async () => ({ approve: [], veto: [], comments: [], directions: [] }))).rejects.toThrow('simulated crash');
+    // Take away the newest checkpoint: what is left is its parent and the results the parent's step saved,
+    // exactly what a kill -9 after those writes and before the next checkpoint leaves on disk.
+    const files: string[] = [];
+    const walk = (dir: string): void => {
+      for (const name of readdirSync(dir)) {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) {
+          if (!name.endsWith('.writes')) walk(path);
+        } else if (name.endsWith('.json')) files.push(path);
+      }
+    };
+    walk(join(h.dir, 'checkpoints'));
+    const newest = files.sort((a, b) => (a.split('/').at(-1)! < b.split('/').at(-1)! ? -1 : 1)).at(-1)!;
+    rmSync(newest);
+    const fresh = await h.open({ progress: (line) => h.progress.push(line) });
+    expect(await fresh.phase()).toBe('resumable');
+    const final = await fresh.resume(async () => ({ approve: [], veto: [], comments: [], directions: [] }));
+    expect(final.history.map((g) => g.generation)).toEqual([0, 1, 2]);
+    expect(await fresh.phase()).toBe('finished');
   }, 120_000);
 
   it('stops for a review, applies vetoes, comments and directions, and carries them into the next generation', async () => {
