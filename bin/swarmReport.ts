@@ -185,7 +185,11 @@ export async function writeSwarmReport(runDir: string, state: SwarmStateType, da
   const summary = [
     `library: ${library.length} factors; mean valid RankIC ${fmt(comparison.library.mean)} (Alpha20 ${fmt(comparison.alpha20.mean)}), best ${fmt(comparison.library.max)} (Alpha20 ${fmt(comparison.alpha20.max)}); ${comparison.libraryAboveAlpha20Mean ?? 0} above the Alpha20 mean`,
   ];
-  if (planted) summary.push(`planted signals recovered (|corr| > ${RECOVERY_THRESHOLD} on valid): ${planted.filter((p) => p.recovered).map((p) => p.signal).join(', ') || 'none'} of ${planted.map((p) => p.signal).join(', ')}`);
+  if (planted) {
+    const found = planted.filter((p) => p.recovered).map((p) => p.signal);
+    const missed = planted.filter((p) => !p.recovered).map((p) => p.signal);
+    summary.push(`planted signals recovered (|corr| > ${RECOVERY_THRESHOLD} on valid): ${found.length} of ${planted.length}: ${found.join(', ') || 'none'}${missed.length > 0 ? `; not recovered: ${missed.join(', ')}` : ''}`);
+  }
   if (test) summary.push(`test-period metrics of the library and Alpha20 in report.json (test)`);
   summary.push(`report: ${runDir}/report.json`);
   return { summary };
