@@ -9,6 +9,7 @@
  * sequential instead of touching a new cache line (and page) per value.
  */
 
+import { RankScratch, sortForRanks } from '../../evaluator/metrics/rank.js';
 import { levelArg, scratchF64, scratchI32, seriesArg } from './driver.js';
 import type { Kernel, KernelArg, KernelContext } from './types.js';
 
@@ -64,25 +65,42 @@ function sortedCopy(values: Float64Array, from: number, n: number, N: number): F
   return sorted.sort();
 }
 
-/** First index in sorted[0..n) whose value is >= v (strict: false) or > v (strict: true). */
-function bound(sorted: Float64Array, n: number, v: number, strict: boolean): number {
-  let a = 0, b = n;
-  while (a < b) {
-    const mid = (a + b) >>> 1;
-    if (sorted[mid]! < v || (strict && sorted[mid] === v)) a = mid + 1;
-    else b = mid;
-  }
-  return a;
-}
-
-/** pandas rank(pct=True), ties averaged: (less + lessOrEqual + 1) / 2 / n. */
-export const CSRank = csKernel('CSRank', (_args, N) => (values, from, n, results) => {
-  const sorted = sortedCopy(values, from, n, N);
-  for (let j = from; j < from + n; j++) {
-    const v = values[j]!;
-    results[j] = (bound(sorted, n, v, false) + bound(sorted, n, v, true) + 1) / 2 / n;
-  }
+/**
+ * pandas rank(pct=True), ties averaged: (less + lessOrEqual + 1) / 2 / n.
+ * The day is sorted with the slot of each value (the metrics' distribution
+ * sort, which a day of a few hundred values costs a few linear passes), and
+ * a run of ties at sorted positions [a, b) has a less and b lessOrEqual.
+ */
+export const CSRank = csKernel('CSRank', (_args, N) => {
+  const scratch = rankScratch(N);
+  const keys = scratchF64('cs.keys', N);
+  const order = scratchI32('cs.order', N);
+  return (values, from, n, results) => {
+    const day = values.subarray(from, from + n);
+    // mean and standard deviation: sortForRanks' hints (any numbers sort correctly)
+    let sum = 0, squares = 0;
+    for (let j = 0; j < n; j++) sum += day[j]!;
+    const mean = sum / n;
+    for (let j = 0; j < n; j++) squares += (day[j]! - mean) * (day[j]! - mean);
+    sortForRanks(day, n, mean, Math.sqrt(squares / n), keys, order, scratch);
+    let a = 0;
+    while (a < n) {
+      const v = keys[a]!;
+      let b = a + 1;
+      while (b < n && keys[b] === v) b++;
+      const rank = (a + b + 1) / 2 / n;
+      for (let p = a; p < b; p++) results[from + order[p]!] = rank;
+      a = b;
+    }
+  };
 });
+
+let sharedRankScratch: RankScratch | null = null;
+
+function rankScratch(N: number): RankScratch {
+  if (sharedRankScratch === null || sharedRankScratch.capacity < N) sharedRankScratch = new RankScratch(N);
+  return sharedRankScratch;
+}
 
 /** Mean, and whether all values are equal (then deviations are exactly 0, whatever the mean's rounding). */
 function meanOf(values: Float64Array, from: number, n: number): { mean: number; constant: boolean } {
