@@ -10,7 +10,8 @@
  *             every k-th instrument; the caller scales by cells
  *   latency   per expression: parse + compute (clipped at the agents'
  *             lastDay) + train/valid fitness, p50/p95 over a set of
- *             typical expressions; and the straightforward baseline
+ *             typical expressions, and each one's fastest run split into
+ *             those three parts; and the straightforward baseline
  *             (naive compute + daily sort-based RankIC) for some of them
  *   fitness   candidates scored per second through the pool
  */
@@ -182,16 +183,27 @@ export async function measure(spec: MeasureSpec): Promise<Record<string, unknown
     const contexts = createAgentContexts({ N: panel.N, T: panel.T, label: labelValues, universe }, splits);
     const engine = new FactorEngine(panel, { universe, lastDay: splits.lastDay });
     const fields = new Set(Object.keys(panel.fields));
-    const one = (expression: string): number => {
+    // Each expression's fastest run, split into its parts (where the time goes per expression type).
+    const perExpression = TYPICAL_EXPRESSIONS.map((expression) => ({ expression, parseMs: Infinity, evaluateMs: Infinity, fitnessMs: Infinity }));
+    const one = (k: number): number => {
       const started = performance.now();
-      const c = compileFactor(expression, { fields });
+      const c = compileFactor(TYPICAL_EXPRESSIONS[k]!, { fields });
       if (!c.ok) throw c.error;
-      fitnessForAgents(engine.evaluate(c.ast), contexts);
-      return performance.now() - started;
+      const parsed = performance.now();
+      const values = engine.evaluate(c.ast);
+      const evaluated = performance.now();
+      fitnessForAgents(values, contexts);
+      const done = performance.now();
+      const parts = perExpression[k]!;
+      parts.parseMs = Math.min(parts.parseMs, parsed - started);
+      parts.evaluateMs = Math.min(parts.evaluateMs, evaluated - parsed);
+      parts.fitnessMs = Math.min(parts.fitnessMs, done - evaluated);
+      return done - started;
     };
-    for (const e of TYPICAL_EXPRESSIONS) one(e); // warm-up: JIT and buffers, as in a long-running worker
+    TYPICAL_EXPRESSIONS.forEach((_, k) => one(k)); // warm-up: JIT and buffers, as in a long-running worker
+    for (const parts of perExpression) parts.parseMs = parts.evaluateMs = parts.fitnessMs = Infinity;
     const samples: number[] = [];
-    for (let r = 0; r < 3; r++) for (const e of TYPICAL_EXPRESSIONS) samples.push(one(e));
+    for (let r = 0; r < 3; r++) TYPICAL_EXPRESSIONS.forEach((_, k) => samples.push(one(k)));
     samples.sort((a, b) => a - b);
     // The baseline: naive compute over the same clipped panel, then a sort-based daily RankIC on train and valid.
     const clipped: Panel = { ...panel, end: panel.end.map((e) => Math.min(e, splits.lastDay)) };
@@ -219,6 +231,7 @@ export async function measure(spec: MeasureSpec): Promise<Record<string, unknown
       baselineExpressions: baseline.length,
       baselineP50: baseline.length ? quantileOf(baseline, 0.5) : NaN,
       baselineP95: baseline.length ? quantileOf(baseline, 0.95) : NaN,
+      perExpression,
       maxRssKb: process.resourceUsage().maxRSS,
     };
   }
