@@ -13,7 +13,7 @@ import { RankScratch, sortForRanks } from '../../evaluator/metrics/rank.js';
 import { levelArg, scratchF64, scratchI32, seriesArg } from './driver.js';
 import type { Kernel, KernelArg, KernelContext } from './types.js';
 
-const DAY_BLOCK = 32;
+const DAY_BLOCK = 64;
 
 /**
  * One day's computation: values[from .. from+n) are the day's members'
