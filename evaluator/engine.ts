@@ -128,6 +128,8 @@ class BatchRun {
   private readonly full = new Map<Step, Float64Array>();
   /** Per-instrument values computed in an earlier chunk and kept whole for later ones (see planCarries). */
   private readonly carried = new Map<Value, Float64Array>();
+  /** Cross-sectional roots computed straight into their result buffer (not a pool buffer, so not recycled on release). */
+  private readonly direct = new Map<Step, Float64Array>();
 
   constructor(
     private readonly plan: Plan,
@@ -153,7 +155,8 @@ class BatchRun {
       const outs = chunk.map(() => this.panelPool.take());
       const carryOut = new Map<Value, Float64Array>();
       for (const value of carries.made[c]!) carryOut.set(value, this.panelPool.take());
-      this.evaluateChunk(chunk, outs, carries.live[c], carryOut);
+      // A root's buffer is recycled after its callback: only a step no later chunk reads may be computed into it.
+      this.evaluateChunk(chunk, outs, carries.live[c], carryOut, (step) => pending.get(step) === 1);
       for (const [value, buffer] of carryOut) this.carried.set(value, buffer);
       for (const values of outs) onResult(index++, values);
       for (const step of wholePanelStepsUnder(chunk, carries.live[c])) {
@@ -181,7 +184,13 @@ class BatchRun {
    */
   private evaluateChunk(
     roots: readonly Operand[], outs: readonly Float64Array[], carryIn: ReadonlySet<Value> = new Set(), carryOut: ReadonlyMap<Value, Float64Array> = new Map(),
+    mayComputeInto: (step: Step) => boolean = () => true,
   ): void {
+    // A cross-sectional root is computed into its result buffer, which saves copying a whole panel.
+    roots.forEach((root, k) => {
+      if (root.kind !== 'value' || !root.step.wholePanel) return;
+      if (!this.full.has(root.step) && !this.direct.has(root.step) && mayComputeInto(root.step)) this.direct.set(root.step, outs[k]!);
+    });
     for (const step of wholePanelStepsUnder(roots, carryIn)) this.materialise(step);
     // Values later chunks read are written to their own whole-panel buffers (a root's buffer is recycled after its callback).
     const targets = new Map<Value, Float64Array>(carryOut);
@@ -205,7 +214,7 @@ class BatchRun {
   }
 
   private release(step: Step): void {
-    this.panelPool.give(this.full.get(step)!);
+    if (!this.direct.delete(step)) this.panelPool.give(this.full.get(step)!);
     this.full.delete(step);
   }
 
@@ -225,7 +234,7 @@ class BatchRun {
       if (input.kind === 'field') return input.values;
       return this.whole(input) ?? computed.get(input)!;
     });
-    const out = this.panelPool.take();
+    const out = this.direct.get(step) ?? this.panelPool.take();
     step.run(this.ctx, args, [out]);
     this.full.set(step, out);
     for (const buffer of computed.values()) this.panelPool.give(buffer);

@@ -154,6 +154,24 @@ describe('the same bits whatever the blocks and chunks', () => {
     expectBatchEqualsReference(new FactorEngine(panel, { universe, resultBudgetBytes: 1, blockBytes: 3 * T * 8 }), [...roots, ...BATCH]);
   });
 
+  it('a cross-sectional root is computed into its result buffer, which is never recycled', () => {
+    const engine = new FactorEngine(panel, { universe });
+    const rank = call('CSRank', call('Mean', ret, num(5)));
+    const first = engine.evaluate(rank);
+    const kept = Float64Array.from(first);
+    engine.evaluate(call('CSZScore', price));
+    engine.evaluate(BATCH[0]!);
+    engine.evaluateBatch(BATCH, () => {});
+    expect(bitDifferences(kept, first)).toEqual([]);
+    // a cross-sectional root, its duplicate, and roots reading it, in one chunk and one root per chunk
+    const roots = [rank, call('CSZScore', rank), rank, call('Mean', rank, num(3)), call('CSDemean', price)];
+    for (const resultBudgetBytes of [undefined, 1]) {
+      const batchEngine = new FactorEngine(panel, { universe, resultBudgetBytes });
+      expectBatchEqualsReference(batchEngine, roots);
+      expectBatchEqualsReference(batchEngine, [...roots].reverse());
+    }
+  });
+
   it('evaluateInto writes the caller’s arrays, duplicates included', () => {
     const engine = new FactorEngine(panel, { universe });
     const roots = [BATCH[0]!, BATCH[6]!, BATCH[0]!, price];
