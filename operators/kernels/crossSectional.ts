@@ -77,12 +77,15 @@ export const CSRank = csKernel('CSRank', (_args, N) => {
   const order = scratchI32('cs.order', N);
   return (values, from, n, results) => {
     const day = values.subarray(from, from + n);
-    // mean and standard deviation: sortForRanks' hints (any numbers sort correctly)
-    let sum = 0, squares = 0;
+    // sortForRanks' hints (any numbers sort correctly): the mean, and for the
+    // spread 1.25 mean absolute deviations (the standard deviation of normal
+    // values), which a few outliers (prices, volumes) inflate less than the
+    // standard deviation: the bulk is spread over more buckets.
+    let sum = 0, deviations = 0;
     for (let j = 0; j < n; j++) sum += day[j]!;
     const mean = sum / n;
-    for (let j = 0; j < n; j++) squares += (day[j]! - mean) * (day[j]! - mean);
-    sortForRanks(day, n, mean, Math.sqrt(squares / n), keys, order, scratch);
+    for (let j = 0; j < n; j++) deviations += Math.abs(day[j]! - mean);
+    sortForRanks(day, n, mean, (1.25 * deviations) / n, keys, order, scratch);
     let a = 0;
     while (a < n) {
       const v = keys[a]!;
