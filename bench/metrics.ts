@@ -31,7 +31,7 @@ import { compileFactor, compileLabel } from '../operators/compile.js';
 import { ValidSlice } from '../agents/evaluation/validSlice.js';
 import { TYPICAL_EXPRESSIONS, loadData } from './measure.js';
 import { createLabelContext } from '../evaluator/metrics/labelContext.js';
-import { RankScratch, rankValues } from '../evaluator/metrics/rank.js';
+import { RankScratch, rankValues } from '../operators/kernels/ranking.js';
 import { correlateWithLibrary } from '../evaluator/metrics/redundancy.js';
 import { scoreFactor, scoreWithContext } from '../evaluator/metrics/score.js';
 import type { ScoringInputs } from '../evaluator/metrics/types.js';

@@ -5,7 +5,7 @@
  */
 
 import type { LabelContext } from './labelContext.js';
-import { RankScratch, rankValues } from './rank.js';
+import { RankScratch, rankValues } from '../../operators/kernels/ranking.js';
 
 export class CrossSection {
   /** Names with factor and label finite. */

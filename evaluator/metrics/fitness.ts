@@ -26,7 +26,7 @@ import { summarizeDaily } from './dailySummary.js';
 import type { LabelContext } from './labelContext.js';
 import { RankMutualInformation } from './mutualInformation.js';
 import { checkSeries, resolveScoreOptions } from './options.js';
-import { RankScratch, sortForRanks } from './rank.js';
+import { RankScratch, sortForRanks } from '../../operators/kernels/ranking.js';
 import type { DailySummary, DayRange, ScoreOptions } from './types.js';
 
 export interface FitnessScore {

@@ -5,7 +5,7 @@
  */
 
 import { checkSeries } from './options.js';
-import { RankScratch, rankValues } from './rank.js';
+import { RankScratch, rankValues } from '../../operators/kernels/ranking.js';
 import type { DayRange, ScoringInputs } from './types.js';
 import { type UniverseIndex, indexUniverse } from './universe.js';
 

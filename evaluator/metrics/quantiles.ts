@@ -6,7 +6,7 @@
 import type { CrossSection } from './crossSection.js';
 import { summarizeDaily } from './dailySummary.js';
 import { rankCorrelation } from './correlation.js';
-import { RankScratch, rankValues } from './rank.js';
+import { RankScratch, rankValues } from '../../operators/kernels/ranking.js';
 import type { QuantileSummary } from './types.js';
 
 /**

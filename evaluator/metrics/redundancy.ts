@@ -13,7 +13,7 @@
 
 import { pearson, rankCorrelation } from './correlation.js';
 import { checkSeries, resolveScoreOptions } from './options.js';
-import { RankScratch, rankValues } from './rank.js';
+import { RankScratch, rankValues } from '../../operators/kernels/ranking.js';
 import type { NamedFactor, ScoreOptions } from './types.js';
 import type { UniverseIndex } from './universe.js';
 

@@ -5,7 +5,7 @@
  * (pct - 0.5) * 3.46, about unit variance for a uniform rank.
  */
 
-import { RankScratch, rankValues } from '../metrics/rank.js';
+import { RankScratch, rankValues } from '../../operators/kernels/ranking.js';
 import type { RowSet } from './rows.js';
 
 /** 1 / std of a uniform [0, 1] variable, rounded as qlib does. */

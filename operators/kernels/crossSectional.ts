@@ -9,7 +9,7 @@
  * sequential instead of touching a new cache line (and page) per value.
  */
 
-import { RankScratch, sortForRanks } from '../../evaluator/metrics/rank.js';
+import { RankScratch, sortForRanks } from './ranking.js';
 import { levelArg, scratchF64, scratchI32, seriesArg } from './driver.js';
 import type { Kernel, KernelArg, KernelContext } from './types.js';
 

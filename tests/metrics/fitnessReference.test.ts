@@ -16,7 +16,7 @@ import { summarizeDaily } from '../../evaluator/metrics/dailySummary.js';
 import { fitnessWithContext } from '../../evaluator/metrics/fitness.js';
 import { createLabelContext } from '../../evaluator/metrics/labelContext.js';
 import { millerMadowMutualInformation } from '../../evaluator/metrics/mutualInformation.js';
-import { RankScratch, sortForRanks } from '../../evaluator/metrics/rank.js';
+import { RankScratch, sortForRanks } from '../../operators/kernels/ranking.js';
 import { scoreWithContext } from '../../evaluator/metrics/score.js';
 import type { DailySummary, DayRange, ScoringInputs } from '../../evaluator/metrics/types.js';
 import { normals, rng } from './fixtures.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RankScratch, rankValues } from '../../evaluator/metrics/rank.js';
+import { RankScratch, rankValues } from '../../operators/kernels/ranking.js';
 import { normals, rng } from './fixtures.js';
 
 /** Average ranks and stable order by definition, O(n^2). */

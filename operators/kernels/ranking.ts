@@ -1,5 +1,5 @@
 /**
- * Cross-sectional ranking: the hot loop of every rank metric.
+ * Cross-sectional ranking: the hot loop of CSRank and of every rank metric.
  *
  * A day holds a few hundred finite values. A comparison sort costs ~n log n
  * element moves; a distribution sort (bucket by linear interpolation between
