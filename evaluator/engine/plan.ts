@@ -9,8 +9,10 @@
  *    intermediate arrays. A node with several consumers is computed once
  *    and read by each (common subexpressions are never recomputed).
  * 3. Families: operators that share one window structure over the same
- *    series and window (Quantile/Rank/Med, Slope/Rsquare/Resi, Max/IdxMax,
- *    Mean/Std/...) become one multi-output step (operators/kernels/families.ts).
+ *    series and window (Quantile/Rank/Med, Slope/Rsquare/Resi, Mean/Std/...)
+ *    become one multi-output step (operators/kernels/families.ts); Max/IdxMax
+ *    and Min/IdxMin share their series only, so all windows are one step
+ *    (larger windows are joined from smaller ones).
  * 4. Everything else is one kernel call.
  *
  * Arguments that do not fit an operator's signature are left to its kernel,

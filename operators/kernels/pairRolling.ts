@@ -9,22 +9,42 @@
 
 import { forEachSeries, longestSeries, scratchF64, scratchU8, seriesArg, windowArg } from './driver.js';
 import { blockLength, windowStatistics } from './rolling/windowSums.js';
-import type { Kernel } from './types.js';
+import type { Kernel, KernelContext } from './types.js';
 
 /** qlib's Corr is NaN where np.isclose(either series' own rolling std, 0, atol=2e-5). */
 const STD_TOLERANCE = 2e-5;
 
 /**
- * Cov (corr = false) or Corr of a and b over [lo, hi). For Corr, `flat` marks
- * days where either series' own rolling std is within STD_TOLERANCE of 0;
- * when the two series are missing on the same days (`sameDays`), their own
- * windows are the paired windows and the same sums give both stds, with the
- * same shift and order of additions as windowStatistics, so the same bits.
+ * How Corr learns whether either series' own rolling std (over its own
+ * finite days, not the paired ones) is within STD_TOLERANCE of 0:
+ * - SAME_DAYS: the series are missing on the same days, so their own windows
+ *   are the paired windows and the paired sums give both stds, with the same
+ *   shift and order of additions as windowStatistics, so the same bits;
+ * - BOUNDED: from a lower bound, without computing the own stds. A window's
+ *   own days include its paired days, and a sum of squared deviations over a
+ *   set of values is at least that over a subset (each about its own mean),
+ *   so own variance >= paired centred sum / (own count - 1), and own count
+ *   <= the window's span. Where that bound clears (2 * STD_TOLERANCE)^2 the
+ *   own std is above STD_TOLERANCE with a factor 2 to spare, far beyond the
+ *   rounding of either computation (both sum around a shift inside the
+ *   window, see windowSums.ts), so the test's answer is the same. A day where
+ *   the bound does not clear makes pairRange give up (returns false);
+ * - MARKED: `flat` marks the days, from windowStatistics of each series.
+ * Return series with volume-free days (CORD) are BOUNDED on almost every
+ * instrument, which saves two windowStatistics passes.
+ */
+const SAME_DAYS = 0, BOUNDED = 1, MARKED = 2;
+type Flatness = typeof SAME_DAYS | typeof BOUNDED | typeof MARKED;
+const CLEAR_VARIANCE = (2 * STD_TOLERANCE) ** 2;
+
+/**
+ * Cov (corr = false) or Corr of a and b over [lo, hi), `flatness` as above.
+ * False when BOUNDED could not decide a day (out is then partly written).
  */
 function pairRange(
   a: Float64Array, b: Float64Array, out: Float64Array, lo: number, hi: number, window: number,
-  corr: boolean, sameDays: boolean, flat: Uint8Array, suffix: Float64Array,
-): void {
+  corr: boolean, flatness: Flatness, flat: Uint8Array, suffix: Float64Array,
+): boolean {
   const B = blockLength(window, hi - lo);
   let lastA = 0, lastB = 0; // latest paired values
   let prevA = NaN, prevB = NaN, runA = 0, runB = 0;
@@ -63,10 +83,18 @@ function pairRange(
       if (!corr) { out[t] = constant ? 0 : (Sab - (Sa * Sb) / n) / (n - 1); continue; }
       if (constant) { out[t] = NaN; continue; }
       const va2 = Saa - (Sa * Sa) / n, vb2 = Sbb - (Sb * Sb) / n;
-      if (sameDays ? ownStd(va2, n) <= STD_TOLERANCE || ownStd(vb2, n) <= STD_TOLERANCE : flat[t - lo] === 1) { out[t] = NaN; continue; }
+      if (flatness === SAME_DAYS) {
+        if (ownStd(va2, n) <= STD_TOLERANCE || ownStd(vb2, n) <= STD_TOLERANCE) { out[t] = NaN; continue; }
+      } else if (flatness === MARKED) {
+        if (flat[t - lo] === 1) { out[t] = NaN; continue; }
+      } else {
+        const span = (window > 0 && window <= t - lo ? window : t - lo + 1) - 1; // >= own count - 1
+        if (!(va2 > CLEAR_VARIANCE * span && vb2 > CLEAR_VARIANCE * span)) return false;
+      }
       out[t] = va2 > 0 && vb2 > 0 ? (Sab - (Sa * Sb) / n) / Math.sqrt(va2 * vb2) : NaN;
     }
   }
+  return true;
 }
 
 /** windowStatistics' standard deviation of a non-constant window from its centred sum of squares. */
@@ -101,23 +129,37 @@ function markFlat(x: Float64Array, lo: number, hi: number, window: number, flat:
   for (let o = 0; o < hi - lo; o++) if (std[o]! <= STD_TOLERANCE) flat[o] = 1;
 }
 
+/** Per-instrument scratch of the pair kernels. */
+export interface PairScratch {
+  readonly suffix: Float64Array;
+  readonly flat: Uint8Array;
+  readonly std: Float64Array;
+}
+
+export function pairScratch(ctx: KernelContext): PairScratch {
+  const len = longestSeries(ctx);
+  return { suffix: scratchF64('pair.suffix', 6 * len), flat: scratchU8('pair.flat', len), std: scratchF64('pair.std', len) };
+}
+
+/** Corr over [lo, hi) with the flat days MARKED from each series' own windowStatistics: right for any two series. */
+export function markedCorr(a: Float64Array, b: Float64Array, out: Float64Array, lo: number, hi: number, window: number, scratch: PairScratch): void {
+  const { suffix, flat, std } = scratch;
+  flat.fill(0, 0, hi - lo);
+  markFlat(a, lo, hi, window, flat, std, suffix);
+  markFlat(b, lo, hi, window, flat, std, suffix);
+  pairRange(a, b, out, lo, hi, window, true, MARKED, flat, suffix);
+}
+
 function pairKernel(op: string, corr: boolean): Kernel {
   return (ctx, args, out) => {
     const a = seriesArg(ctx, args, 0, op);
     const b = seriesArg(ctx, args, 1, op);
     const window = windowArg(args, 2, op);
-    const len = longestSeries(ctx);
-    const suffix = scratchF64('pair.suffix', 6 * len);
-    const flat = scratchU8('pair.flat', len);
-    const std = scratchF64('pair.std', len);
+    const scratch = pairScratch(ctx);
+    const { flat, suffix } = scratch;
     forEachSeries(ctx, out, (lo, hi) => {
-      const sameDays = corr && sameFiniteDays(a, b, lo, hi);
-      if (corr && !sameDays) {
-        flat.fill(0, 0, hi - lo);
-        markFlat(a, lo, hi, window, flat, std, suffix);
-        markFlat(b, lo, hi, window, flat, std, suffix);
-      }
-      pairRange(a, b, out, lo, hi, window, corr, sameDays, flat, suffix);
+      if (!corr || sameFiniteDays(a, b, lo, hi)) pairRange(a, b, out, lo, hi, window, corr, SAME_DAYS, flat, suffix);
+      else if (!pairRange(a, b, out, lo, hi, window, corr, BOUNDED, flat, suffix)) markedCorr(a, b, out, lo, hi, window, scratch);
     });
   };
 }

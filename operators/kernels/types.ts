@@ -56,7 +56,7 @@ export interface FamilyRequest {
  */
 export interface KernelFamily {
   readonly name: string;
-  /** Member operators and how many leading arguments they share (series and window). */
+  /** Member operators and how many leading arguments they share (series and window; series only for families over any windows). */
   readonly shared: Readonly<Record<string, number>>;
   readonly kernel: (ctx: KernelContext, shared: readonly KernelArg[], requests: readonly FamilyRequest[]) => void;
 }

@@ -48,14 +48,17 @@ describe('families equal their members’ kernels', () => {
       const groups = members.length > 5 ? [...members.map((m) => [m]), ...members.flatMap((a, i) => members.slice(i + 1).map((b) => [a, b])), members] : subsets(members);
       for (const name of ['price', 'wild', 'steps']) {
         for (const window of WINDOWS) {
-          const shared: KernelArg[] = [series[name]!, window];
+          // the leading arguments the family shares (series, and the window unless it groups windows too); the rest are each request's own
+          const args = (m: { params: number[] }): KernelArg[] => [series[name]!, window, ...m.params];
+          const sharedCount = family.shared[members[0]!.op]!;
+          const shared = args(members[0]!).slice(0, sharedCount);
           const expected = new Map(members.map((m) => {
             const out = new Float64Array(ctx.N * ctx.T);
-            KERNELS[m.op]!(ctx, [...shared, ...m.params], out);
+            KERNELS[m.op]!(ctx, args(m), out);
             return [m, out] as const;
           }));
           for (const group of groups) {
-            const requests: FamilyRequest[] = group.map((m) => ({ op: m.op, params: m.params, out: new Float64Array(ctx.N * ctx.T).fill(7) }));
+            const requests: FamilyRequest[] = group.map((m) => ({ op: m.op, params: args(m).slice(sharedCount) as number[], out: new Float64Array(ctx.N * ctx.T).fill(7) }));
             family.kernel(ctx, shared, requests);
             group.forEach((m, k) => {
               expect(bitDifferences(expected.get(m)!, requests[k]!.out), `${m.op}(${name}, ${window}, ${m.params}) with ${group.map((g) => g.op)}`).toEqual([]);
@@ -68,7 +71,8 @@ describe('families equal their members’ kernels', () => {
 
   it('a member asked twice, or a stranger, is refused', () => {
     const out = new Float64Array(ctx.N * ctx.T);
-    expect(() => familyOf('Max')!.kernel(ctx, [series.price!, 5], [{ op: 'Max', params: [], out }, { op: 'Max', params: [], out }])).toThrow(/twice/);
+    expect(() => familyOf('Max')!.kernel(ctx, [series.price!], [{ op: 'Max', params: [5], out }, { op: 'Max', params: [5], out }])).toThrow(/twice/);
+    expect(() => familyOf('Mean')!.kernel(ctx, [series.price!, 5], [{ op: 'Mean', params: [], out }, { op: 'Mean', params: [], out }])).toThrow(/twice/);
     expect(() => familyOf('Mean')!.kernel(ctx, [series.price!, 5], [{ op: 'Slope', params: [], out }])).toThrow(/not a member/);
   });
 
@@ -77,6 +81,38 @@ describe('families equal their members’ kernels', () => {
     expect(() => KERNELS.Quantile!(ctx, [series.price!, 5, 1.5], out)).toThrow('Quantile: argument 3 must be a number in [0, 1], got 1.5');
     expect(() => KERNELS.Rank!(ctx, [series.price!, 2.5], out)).toThrow(/Rank: argument 2 must be/);
     expect(() => KERNELS.Max!(ctx, [5, 5], out)).toThrow(/Max: argument 1 must be a series/);
+  });
+});
+
+describe('extremes over several windows of one series', () => {
+  // Alpha158's windows; chains of doublings; sums of non-neighbours, expanding and longer than the series
+  const WINDOW_SETS = [[5, 10, 20, 30, 60], [1, 2, 3, 4, 8, 16], [0, 7, 14, 21, 35, 1000, 1007], [3, 5, 8, 13, 250, 500]];
+  for (const [family, valueOp, positionOp] of [['max', 'Max', 'IdxMax'], ['min', 'Min', 'IdxMin']] as const) {
+    it(`${family}: every window of a set in one call equals its own kernels, whichever outputs are asked`, () => {
+      for (const name of ['price', 'steps', 'wild', 'flag']) {
+        for (const windows of WINDOW_SETS) {
+          // per window: both outputs, only the value, or only the position (so joins also run from unasked answers)
+          for (let variant = 0; variant < 3; variant++) {
+            const asked = windows.flatMap((w, k) => {
+              const which = (k + variant) % 3;
+              return [...(which !== 2 ? [valueOp] : []), ...(which !== 1 ? [positionOp] : [])].map((op) => ({ op, w }));
+            });
+            const requests: FamilyRequest[] = asked.map(({ op, w }) => ({ op, params: [w], out: new Float64Array(ctx.N * ctx.T).fill(7) }));
+            familyOf(valueOp)!.kernel(ctx, [series[name]!], requests);
+            asked.forEach(({ op, w }, k) => {
+              const expected = new Float64Array(ctx.N * ctx.T);
+              KERNELS[op]!(ctx, [series[name]!, w], expected);
+              expect(bitDifferences(expected, requests[k]!.out), `${op}(${name}, ${w}) with windows ${windows}`).toEqual([]);
+            });
+          }
+        }
+      }
+    });
+  }
+
+  it('a bad window is the kernel’s own error', () => {
+    const out = new Float64Array(ctx.N * ctx.T);
+    expect(() => familyOf('Max')!.kernel(ctx, [series.price!], [{ op: 'Max', params: [5], out }, { op: 'IdxMax', params: [2.5], out }])).toThrow(/IdxMax: argument 2 must be/);
   });
 });
 
@@ -97,10 +133,14 @@ describe('the engine groups family members', () => {
     call('Std', close, num(20)),
     call('Div', call('Sum', field('ret'), num(5)), call('Mean', field('ret'), num(5))),
     call('Rank', close, num(30)), // another window: another step
+    call('Max', field('volume'), num(20)), // extremes group windows: the same step as Max(volume, 5)
   ];
 
-  it('one step per (family, series, window)', () => {
+  it('one step per (family, series, window); extremes: per (family, series), any windows', () => {
     expect(engine.summarize(roots).steps).toEqual({ kernel: 0, fused: 1, family: 6 });
+    const windows = [5, 10, 20, 30, 60];
+    const extremes = windows.flatMap((w) => [call('Max', field('volume'), num(w)), call('IdxMax', field('volume'), num(w)), call('Min', close, num(w))]);
+    expect(engine.summarize(extremes).steps).toEqual({ kernel: 0, fused: 0, family: 2 });
   });
 
   it('with the same values as separate kernels', () => {
