@@ -190,9 +190,12 @@ export async function measure(spec: MeasureSpec): Promise<Record<string, unknown
       const c = compileFactor(TYPICAL_EXPRESSIONS[k]!, { fields });
       if (!c.ok) throw c.error;
       const parsed = performance.now();
-      const values = engine.evaluate(c.ast);
-      const evaluated = performance.now();
-      fitnessForAgents(values, contexts);
+      // As a worker scores a candidate: evaluateBatch into the engine's recycled buffers, fitness read in the callback.
+      let evaluated = parsed;
+      engine.evaluateBatch([c.ast], (_, values) => {
+        evaluated = performance.now();
+        fitnessForAgents(values, contexts);
+      });
       const done = performance.now();
       const parts = perExpression[k]!;
       parts.parseMs = Math.min(parts.parseMs, parsed - started);
