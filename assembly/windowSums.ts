@@ -1,6 +1,6 @@
 /**
- * windowSums (operators/kernels/rolling/windowSums.ts) for two instruments
- * at once, one per f64x2 lane: each lane performs exactly its TypeScript
+ * windowSums and windowStatistics (operators/kernels/rolling/windowSums.ts)
+ * for two instruments at once, one per f64x2 lane: each lane performs exactly its TypeScript
  * twin's floating-point operations in the same order, so results are equal
  * bit for bit. (Two days of one instrument per vector would reorder the sums.)
  *
@@ -121,5 +121,102 @@ function suffixFirstOrder(x0: usize, x1: usize, from: i32, B: i32, K: v128, suff
     const at = suffix + (<usize>r << 5);
     v128.store(at, c);
     v128.store(at, a1, 16);
+  }
+}
+
+/**
+ * The twin's windowStatistics for two series: sums, means, sample variances
+ * and standard deviations (0 = not asked). `suffix` is scratch of 48 * B bytes.
+ */
+export function windowStatisticsPair(
+  x0: usize, x1: usize, len: i32, B: i32, sum0: usize, sum1: usize, mean0: usize, mean1: usize,
+  var0: usize, var1: usize, std0: usize, std1: usize, suffix: usize,
+): void {
+  const zero = f64x2.splat(0);
+  const one = f64x2.splat(1);
+  const two = f64x2.splat(2);
+  const nan = f64x2.splat(NaN);
+  let lastFinite = zero;
+  let prev = nan; // the latest finite value (the twin's prev is the run's first: runStart)
+  let count = zero; // finite values so far; run = count - countBeforeRun (see windowSumsPair)
+  let countBeforeRun = zero;
+  let runStart = nan;
+  for (let bs = 0; bs < len; bs += B) {
+    const be = min(bs + B, len);
+    const head = load2(x0, x1, bs);
+    let anchored = f64x2.eq(f64x2.sub(head, head), zero);
+    let allAnchored = v128.all_true<i64>(anchored);
+    let K = v128.bitselect(head, lastFinite, anchored);
+    if (bs > 0) suffixSecondOrder(x0, x1, bs - B, B, K, suffix);
+    let c = zero, p1 = zero, p2 = zero;
+    for (let t = bs; t < be; t++) {
+      const v = load2(x0, x1, t);
+      const finite = f64x2.eq(f64x2.sub(v, v), zero);
+      if (!allAnchored) {
+        const anchoring = v128.andnot(finite, anchored);
+        if (v128.any_true(anchoring)) {
+          anchored = v128.or(anchored, anchoring);
+          allAnchored = v128.all_true<i64>(anchored);
+          const moved = v128.and(anchoring, f64x2.ne(v, K));
+          if (v128.any_true(moved)) {
+            K = v128.bitselect(v, K, moved);
+            if (bs > 0) suffixSecondOrder(x0, x1, bs - B, B, K, suffix);
+          }
+        }
+      }
+      const counted = v128.and(finite, one);
+      const d = v128.and(finite, f64x2.sub(v, K)); // +0 where missing: adds leave the sums exact (never -0)
+      c = f64x2.add(c, counted);
+      p1 = f64x2.add(p1, d);
+      p2 = f64x2.add(p2, f64x2.mul(d, d));
+      const newRun = v128.andnot(finite, f64x2.eq(v, prev));
+      countBeforeRun = v128.bitselect(count, countBeforeRun, newRun);
+      runStart = v128.bitselect(v, runStart, newRun);
+      count = f64x2.add(count, counted);
+      prev = v128.bitselect(v, prev, finite);
+      lastFinite = prev;
+      let n = c, s1 = p1, s2 = p2;
+      const r = t - bs + 1;
+      if (bs > 0 && r < B) {
+        const at = suffix + <usize>r * 48;
+        n = f64x2.add(n, v128.load(at));
+        s1 = f64x2.add(s1, v128.load(at, 16));
+        s2 = f64x2.add(s2, v128.load(at, 32));
+      }
+      const empty = f64x2.eq(n, zero);
+      const constant = f64x2.ge(f64x2.sub(count, countBeforeRun), n);
+      if (sum0 != 0) {
+        const s = v128.bitselect(f64x2.mul(runStart, n), f64x2.add(f64x2.mul(n, K), s1), constant);
+        store2(sum0, sum1, t, v128.bitselect(nan, s, empty));
+      }
+      if (mean0 != 0) {
+        const m = v128.bitselect(runStart, f64x2.add(K, f64x2.div(s1, n)), constant);
+        store2(mean0, mean1, t, v128.bitselect(nan, m, empty));
+      }
+      let variance = f64x2.div(f64x2.sub(s2, f64x2.div(f64x2.mul(s1, s1), n)), f64x2.sub(n, one));
+      variance = v128.bitselect(zero, variance, v128.or(constant, f64x2.lt(variance, zero)));
+      variance = v128.bitselect(variance, nan, f64x2.ge(n, two));
+      if (var0 != 0) store2(var0, var1, t, variance);
+      if (std0 != 0) store2(std0, std1, t, f64x2.sqrt(variance));
+    }
+  }
+}
+
+/** The twin's suffixSecondOrder, both lanes; suffix[r] = (count, s1, s2) as three f64x2, 48 bytes per offset. */
+function suffixSecondOrder(x0: usize, x1: usize, from: i32, B: i32, K: v128, suffix: usize): void {
+  const zero = f64x2.splat(0);
+  const one = f64x2.splat(1);
+  let c = zero, a1 = zero, a2 = zero;
+  for (let r = B - 1; r >= 0; r--) {
+    const v = load2(x0, x1, from + r);
+    const finite = f64x2.eq(f64x2.sub(v, v), zero);
+    const d = v128.and(finite, f64x2.sub(v, K));
+    c = f64x2.add(c, v128.and(finite, one));
+    a1 = f64x2.add(a1, d);
+    a2 = f64x2.add(a2, f64x2.mul(d, d));
+    const at = suffix + <usize>r * 48;
+    v128.store(at, c);
+    v128.store(at, a1, 16);
+    v128.store(at, a2, 32);
   }
 }

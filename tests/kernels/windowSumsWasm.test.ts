@@ -1,6 +1,6 @@
 /**
- * The WASM-SIMD windowSums (two instruments per f64x2, the shorter padded)
- * equals its TypeScript twin bit for bit, NaN payloads included, on panels
+ * The WASM-SIMD windowSums and windowStatistics (two instruments per f64x2,
+ * the shorter padded) equal their TypeScript twins bit for bit, NaN payloads included, on panels
  * made to hit every branch: NaN runs (blocks that begin without a value, so
  * the shift moves), +-inf, runs of 0 and -0, constant runs, huge values
  * (sums that overflow to inf and NaN), instruments listed late, delisted
@@ -9,8 +9,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { forEachSeriesOf } from '../../operators/kernels/driver.js';
-import { windowSums } from '../../operators/kernels/rolling/windowSums.js';
-import { windowSumsPanel } from '../../operators/kernels/rolling/windowSumsWasm.js';
+import { type WindowStatistics, windowStatistics, windowSums } from '../../operators/kernels/rolling/windowSums.js';
+import { windowStatisticsPanel, windowSumsPanel } from '../../operators/kernels/rolling/windowSumsWasm.js';
 import type { KernelContext } from '../../operators/kernels/types.js';
 import { mulberry32 } from './panels.js';
 
@@ -59,7 +59,7 @@ function bitDifferences(expected: Float64Array, actual: Float64Array): string[] 
   return found;
 }
 
-describe('WASM windowSums equals its TypeScript twin bit for bit', () => {
+describe('WASM windowSums and windowStatistics equal their TypeScript twins bit for bit', () => {
   for (const [seed, T, N] of [[1, 200, 7], [2, 150, 8], [3, 90, 1], [4, 61, 2], [5, 300, 13]] as const) {
     it(`panel seed ${seed}: ${N} instruments x ${T} days`, () => {
       const { ctx, x } = panel(seed, T, N);
@@ -74,6 +74,27 @@ describe('WASM windowSums equals its TypeScript twin bit for bit', () => {
           windowSumsPanel(ctx, x, window, ws, wm);
           expect(bitDifferences(twin[0]!, simd[0]!), `sums, window ${window}, ${asked}`).toEqual([]);
           expect(bitDifferences(twin[1]!, simd[1]!), `means, window ${window}, ${asked}`).toEqual([]);
+        }
+      }
+    });
+  }
+
+  for (const [seed, T, N] of [[6, 200, 7], [7, 150, 8], [8, 61, 1]] as const) {
+    it(`windowStatistics (sums, means, variances, deviations), panel seed ${seed}: ${N} instruments x ${T} days`, () => {
+      const { ctx, x } = panel(seed, T, N);
+      const suffix = new Float64Array(3 * T);
+      const asks: (keyof WindowStatistics)[][] = [['sum', 'mean', 'variance', 'std'], ['variance'], ['std'], ['mean', 'std'], ['sum', 'variance']];
+      for (const window of [1, 2, 3, 5, 20, 60, 0, T + 7]) {
+        for (const asked of asks) {
+          const make = (): WindowStatistics => {
+            const o = (k: keyof WindowStatistics) => (asked.includes(k) ? new Float64Array(N * T).fill(7) : null);
+            return { sum: o('sum'), mean: o('mean'), variance: o('variance'), std: o('std') };
+          };
+          const twin = make(), simd = make();
+          const written = Object.values(twin).filter((o): o is Float64Array => o !== null);
+          forEachSeriesOf(ctx, written, (lo, hi) => windowStatistics(x, lo, hi, window, twin, lo, suffix));
+          windowStatisticsPanel(ctx, x, window, simd);
+          for (const k of asked) expect(bitDifferences(twin[k]!, simd[k]!), `${k}, window ${window}, asked ${asked.join('+')}`).toEqual([]);
         }
       }
     });
