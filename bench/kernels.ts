@@ -12,7 +12,8 @@
 
 import { performance } from 'node:perf_hooks';
 import { KERNELS } from '../operators/kernels/index.js';
-import type { KernelArg, KernelContext } from '../operators/kernels/types.js';
+import type { KernelArg } from '../operators/kernels/types.js';
+import { makePanel } from './syntheticPanel.js';
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -24,47 +25,7 @@ const N = Number(option('instruments', '736'));
 const RUNS = Number(option('runs', '7'));
 const ONLY = option('only', '').split(',').filter(Boolean);
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function makePanel(): { ctx: KernelContext; close: Float64Array; volume: Float64Array; ret: Float64Array } {
-  const rand = mulberry32(42);
-  const start = new Int32Array(N), end = new Int32Array(N);
-  const close = new Float64Array(N * T).fill(NaN);
-  const volume = new Float64Array(N * T).fill(NaN);
-  const ret = new Float64Array(N * T).fill(NaN);
-  const universe = new Uint8Array(N * T);
-  for (let i = 0; i < N; i++) {
-    start[i] = rand() < 0.3 ? Math.floor(rand() * T * 0.5) : 0;
-    end[i] = rand() < 0.1 ? Math.floor(T * (0.6 + 0.4 * rand())) : T;
-    let p = 5 + 50 * rand();
-    let suspended = 0;
-    for (let t = start[i]!; t < end[i]!; t++) {
-      const k = i * T + t;
-      if (suspended > 0 || rand() < 0.002) {
-        suspended = suspended > 0 ? suspended - 1 : Math.floor(rand() * 20);
-        continue;
-      }
-      const r = (rand() - 0.5) * 0.04;
-      p *= 1 + r;
-      close[k] = Math.round(p * 100) / 100;
-      volume[k] = Math.round(1e6 * (0.5 + rand()));
-      ret[k] = r;
-      universe[k] = rand() < 0.4 ? 1 : 0;
-    }
-  }
-  return { ctx: { T, N, start, end, universe }, close, volume, ret };
-}
-
-const { ctx, close, volume, ret } = makePanel();
+const { ctx, close, volume, ret } = makePanel(T, N);
 const out = new Float64Array(N * T);
 
 interface Case { name: string; op: string; args: KernelArg[] }

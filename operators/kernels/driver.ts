@@ -39,7 +39,8 @@ export function forEachSeriesOf(ctx: KernelContext, outs: readonly Float64Array[
   }
 }
 
-function clampDay(day: number, T: number): number {
+/** A day index clamped to [0, T]. */
+export function clampDay(day: number, T: number): number {
   return day < 0 ? 0 : day > T ? T : day;
 }
 

@@ -4,9 +4,10 @@
  * Finite values count; NaN and +-inf are skipped (pandas turns inf into NaN).
  */
 
-import { forEachSeries, forEachSeriesOf, longestSeries, scratchF64, scratchU8, seriesArg, windowArg } from '../driver.js';
+import { forEachSeries, longestSeries, scratchF64, scratchU8, seriesArg, windowArg } from '../driver.js';
 import type { Kernel, KernelContext, KernelFamily } from '../types.js';
-import { type WindowMoments, windowMoments, type WindowStatistics, windowStatistics, windowSums } from './windowSums.js';
+import { type WindowMoments, windowMoments, type WindowStatistics } from './windowSums.js';
+import { windowStatisticsPanel, windowSumsPanel } from './windowSumsWasm.js';
 
 const STATISTICS: Readonly<Record<string, keyof WindowStatistics>> = { Sum: 'sum', Mean: 'mean', Var: 'variance', Std: 'std' };
 
@@ -24,13 +25,8 @@ export const MOMENTS_FAMILY: KernelFamily = {
       if (!statistic || outs[statistic]) throw new TypeError(`moments family: ${r.op} is not a member or is asked twice`);
       outs[statistic] = r.out;
     }
-    const suffix = scratchF64('moments.suffix', 3 * longestSeries(ctx));
-    const { sum, mean } = outs;
-    const body: (lo: number, hi: number) => void =
-      outs.variance === null && outs.std === null
-        ? (lo, hi) => windowSums(x, lo, hi, window, sum, mean, lo, suffix)
-        : (lo, hi) => windowStatistics(x, lo, hi, window, outs, lo, suffix);
-    forEachSeriesOf(ctx, requests.map((r) => r.out), body);
+    if (outs.variance === null && outs.std === null) windowSumsPanel(ctx, x, window, outs.sum, outs.mean);
+    else windowStatisticsPanel(ctx, x, window, outs);
   },
 };
 

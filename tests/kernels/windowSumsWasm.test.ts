@@ -1,0 +1,113 @@
+/**
+ * The WASM-SIMD windowSums and windowStatistics (two instruments per f64x2,
+ * the shorter padded) equal their TypeScript twins bit for bit, NaN payloads included, on panels
+ * made to hit every branch: NaN runs (blocks that begin without a value, so
+ * the shift moves), +-inf, runs of 0 and -0, constant runs, huge values
+ * (sums that overflow to inf and NaN), instruments listed late, delisted
+ * early or without any day, odd and even counts, windows shorter and longer
+ * than the series, expanding.
+ */
+import { describe, expect, it } from 'vitest';
+import { forEachSeriesOf } from '../../operators/kernels/driver.js';
+import { type WindowStatistics, windowStatistics, windowSums } from '../../operators/kernels/rolling/windowSums.js';
+import { windowStatisticsPanel, windowSumsPanel } from '../../operators/kernels/rolling/windowSumsWasm.js';
+import type { KernelContext } from '../../operators/kernels/types.js';
+import { mulberry32 } from './panels.js';
+
+const KINDS = ['prices', 'zeros', 'steps', 'wild', 'sparse'] as const;
+
+function value(kind: (typeof KINDS)[number], rand: () => number, level: number): number {
+  const u = rand();
+  switch (kind) {
+    case 'prices': return u < 0.05 ? NaN : Math.round((10 + 5 * rand()) * 100) / 100;
+    case 'zeros': return u < 0.3 ? -0 : u < 0.6 ? 0 : u < 0.8 ? 1 : NaN;
+    case 'steps': return u < 0.1 ? NaN : level;
+    case 'wild': return u < 0.05 ? Infinity : u < 0.1 ? -Infinity : u < 0.15 ? NaN : u < 0.2 ? (rand() < 0.5 ? 1.7e308 : -1.7e308) : rand() - 0.5;
+    case 'sparse': return u < 0.85 ? NaN : Math.round(rand() * 3);
+  }
+}
+
+/** N instruments of random kinds and ranges over T days, with NaN runs. */
+function panel(seed: number, T: number, N: number): { ctx: KernelContext; x: Float64Array } {
+  const rand = mulberry32(seed);
+  const start = new Int32Array(N), end = new Int32Array(N);
+  const x = new Float64Array(N * T).fill(NaN);
+  for (let i = 0; i < N; i++) {
+    const kind = KINDS[Math.floor(rand() * KINDS.length)]!;
+    start[i] = rand() < 0.5 ? 0 : Math.floor(rand() * T);
+    end[i] = rand() < 0.5 ? T : start[i]! + Math.floor(rand() * (T - start[i]! + 1));
+    let level = Math.round(rand() * 4) / 2;
+    let gap = 0;
+    for (let t = start[i]!; t < end[i]!; t++) {
+      if (rand() < 0.1) level = rand() < 0.2 ? -0 : Math.round(rand() * 4) / 2;
+      if (gap > 0 || rand() < 0.03) {
+        gap = gap > 0 ? gap - 1 : Math.floor(rand() * 30);
+        continue;
+      }
+      x[i * T + t] = value(kind, rand, level);
+    }
+  }
+  return { ctx: { T, N, start, end, universe: null }, x };
+}
+
+function bitDifferences(expected: Float64Array, actual: Float64Array): string[] {
+  const e = new BigUint64Array(expected.buffer), a = new BigUint64Array(actual.buffer);
+  const found: string[] = [];
+  for (let k = 0; k < e.length && found.length < 3; k++) {
+    if (e[k] !== a[k]) found.push(`cell ${k}: expected ${expected[k]} (0x${e[k]!.toString(16)}), got ${actual[k]} (0x${a[k]!.toString(16)})`);
+  }
+  return found;
+}
+
+describe('WASM windowSums and windowStatistics equal their TypeScript twins bit for bit', () => {
+  for (const [seed, T, N] of [[1, 200, 7], [2, 150, 8], [3, 90, 1], [4, 61, 2], [5, 300, 13]] as const) {
+    it(`panel seed ${seed}: ${N} instruments x ${T} days`, () => {
+      const { ctx, x } = panel(seed, T, N);
+      const suffix = new Float64Array(3 * T);
+      for (const window of [1, 2, 3, 5, 20, 60, 0, T + 7]) {
+        for (const asked of ['sum', 'mean', 'both'] as const) {
+          const twin = [new Float64Array(N * T).fill(7), new Float64Array(N * T).fill(7)];
+          const simd = [new Float64Array(N * T).fill(7), new Float64Array(N * T).fill(7)];
+          const pick = (outs: Float64Array[]) => [asked === 'mean' ? null : outs[0]!, asked === 'sum' ? null : outs[1]!] as const;
+          const [ts, tm] = pick(twin), [ws, wm] = pick(simd);
+          forEachSeriesOf(ctx, [ts, tm].filter((o) => o !== null), (lo, hi) => windowSums(x, lo, hi, window, ts, tm, lo, suffix));
+          windowSumsPanel(ctx, x, window, ws, wm);
+          expect(bitDifferences(twin[0]!, simd[0]!), `sums, window ${window}, ${asked}`).toEqual([]);
+          expect(bitDifferences(twin[1]!, simd[1]!), `means, window ${window}, ${asked}`).toEqual([]);
+        }
+      }
+    });
+  }
+
+  for (const [seed, T, N] of [[6, 200, 7], [7, 150, 8], [8, 61, 1]] as const) {
+    it(`windowStatistics (sums, means, variances, deviations), panel seed ${seed}: ${N} instruments x ${T} days`, () => {
+      const { ctx, x } = panel(seed, T, N);
+      const suffix = new Float64Array(3 * T);
+      const asks: (keyof WindowStatistics)[][] = [['sum', 'mean', 'variance', 'std'], ['variance'], ['std'], ['mean', 'std'], ['sum', 'variance']];
+      for (const window of [1, 2, 3, 5, 20, 60, 0, T + 7]) {
+        for (const asked of asks) {
+          const make = (): WindowStatistics => {
+            const o = (k: keyof WindowStatistics) => (asked.includes(k) ? new Float64Array(N * T).fill(7) : null);
+            return { sum: o('sum'), mean: o('mean'), variance: o('variance'), std: o('std') };
+          };
+          const twin = make(), simd = make();
+          const written = Object.values(twin).filter((o): o is Float64Array => o !== null);
+          forEachSeriesOf(ctx, written, (lo, hi) => windowStatistics(x, lo, hi, window, twin, lo, suffix));
+          windowStatisticsPanel(ctx, x, window, simd);
+          for (const k of asked) expect(bitDifferences(twin[k]!, simd[k]!), `${k}, window ${window}, asked ${asked.join('+')}`).toEqual([]);
+        }
+      }
+    });
+  }
+
+  it('the panels reach the cases they are made for', () => {
+    const { ctx, x } = panel(5, 300, 13);
+    const sum = new Float64Array(ctx.N * ctx.T);
+    windowSumsPanel(ctx, x, 5, sum, null);
+    const lengths = new Set(Array.from(ctx.end, (e, i) => e - ctx.start[i]!));
+    expect(lengths.size).toBeGreaterThan(5); // pairs of different lengths
+    expect(sum.some((v) => Object.is(v, -0))).toBe(true);
+    expect(sum.some((v) => Math.abs(v) === Infinity)).toBe(true); // overflowing sums
+    expect(sum.some((v, k) => Number.isNaN(v) && Number.isFinite(x[k]!))).toBe(true); // inf - inf
+  });
+});
