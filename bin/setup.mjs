@@ -24,7 +24,7 @@ function onPath(binary) {
   return spawnSync('sh', ['-c', `command -v ${binary}`], { stdio: 'ignore' }).status === 0;
 }
 
-const dependenciesInstalled = ['typescript', 'vitest', 'xstate', 'nats', '@langchain/langgraph'].every((name) => existsSync(join(repo, 'node_modules', name, 'package.json')));
+const dependenciesInstalled = ['typescript', 'assemblyscript', 'vitest', 'xstate', 'nats', '@langchain/langgraph'].every((name) => existsSync(join(repo, 'node_modules', name, 'package.json')));
 if (!dependenciesInstalled) {
   console.error('alphaswarm setup: installing npm dependencies (npm install)');
   if (!run('npm', ['install', '--no-audit', '--no-fund'])) {
