@@ -5,12 +5,12 @@
  * whether every factor's values are the same bits.
  *
  *   git archive BASE | tar -x -C /tmp/base && ln -s "$PWD/node_modules" /tmp/base/ && (cd /tmp/base && npx tsc -p tsconfig.json)
- *   node dist/bench/abEngine.js --baseline /tmp/base/dist [--data /work/shared/data/cn_csi300] [--reps 9]
+ *   node dist/bench/abEngine.js --baseline /tmp/base/dist [--data DIR (default ../shared/data/cn_csi300)] [--reps 9]
  */
 
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { compileFactor } from '../operators/compile.js';
 import { loadPanel } from '../evaluator/data/index.js';
 import { FactorEngine } from '../evaluator/engine.js';
@@ -25,7 +25,8 @@ function option(name: string, fallback?: string): string {
 
 const baseline = resolve(option('baseline'));
 const reps = Number(option('reps', '9'));
-const panel = loadPanel(option('data', '/work/shared/data/cn_csi300'));
+const sharedData = process.env.ALPHASWARM_SHARED_DATA ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/data');
+const panel = loadPanel(option('data', resolve(sharedData, 'cn_csi300')));
 const fields = new Set(Object.keys(panel.fields));
 const roots = alpha158(fields).map((f) => {
   const compiled = compileFactor(f.expression, { fields });
