@@ -35,6 +35,7 @@ import { RankScratch, rankValues } from '../operators/kernels/ranking.js';
 import { correlateWithLibrary } from '../evaluator/metrics/redundancy.js';
 import { scoreFactor, scoreWithContext } from '../evaluator/metrics/score.js';
 import type { ScoringInputs } from '../evaluator/metrics/types.js';
+import { mulberry32 } from './syntheticPanel.js';
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -46,17 +47,6 @@ const T = Number(option('days', '2917'));
 const N = Number(option('instruments', '736'));
 const MEMBERS = Number(option('members', '300'));
 const RANGE = { start: 0, end: Math.min(T, Number(option('range', '2430'))) };
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(uniform: () => number): () => number {
   return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());

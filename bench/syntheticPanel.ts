@@ -6,7 +6,8 @@
 
 import type { KernelContext } from '../operators/kernels/types.js';
 
-function mulberry32(seed: number): () => number {
+/** A small seeded generator (uniform in [0, 1)). */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
