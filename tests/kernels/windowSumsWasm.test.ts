@@ -1,22 +1,26 @@
 /**
- * The WASM-SIMD windowSums and windowStatistics (two instruments per f64x2,
+ * The WASM-SIMD windowSums, windowStatistics and regression (two instruments per f64x2,
  * the shorter padded) equal their TypeScript twins bit for bit, NaN payloads included, on panels
  * made to hit every branch: NaN runs (blocks that begin without a value, so
  * the shift moves), +-inf, runs of 0 and -0, constant runs, huge values
  * (sums that overflow to inf and NaN), instruments listed late, delisted
  * early or without any day, odd and even counts, windows shorter and longer
- * than the series, expanding.
+ * than the series, expanding; for the regression also near-flat series around
+ * Rsquare's std tolerance.
  */
 import { describe, expect, it } from 'vitest';
 import { forEachSeriesOf } from '../../operators/kernels/driver.js';
+import { type Fits, regressionRange } from '../../operators/kernels/rolling/regression.js';
 import { type WindowStatistics, windowStatistics, windowSums } from '../../operators/kernels/rolling/windowSums.js';
-import { windowStatisticsPanel, windowSumsPanel } from '../../operators/kernels/rolling/windowSumsWasm.js';
+import { regressionPanel, windowStatisticsPanel, windowSumsPanel } from '../../operators/kernels/rolling/windowSumsWasm.js';
 import type { KernelContext } from '../../operators/kernels/types.js';
 import { mulberry32 } from './panels.js';
 
 const KINDS = ['prices', 'zeros', 'steps', 'wild', 'sparse'] as const;
+/** With series whose windows' std is near Rsquare's tolerance (2e-5). */
+const REGRESSION_KINDS = [...KINDS, 'flat', 'flat'] as const;
 
-function value(kind: (typeof KINDS)[number], rand: () => number, level: number): number {
+function value(kind: (typeof REGRESSION_KINDS)[number], rand: () => number, level: number): number {
   const u = rand();
   switch (kind) {
     case 'prices': return u < 0.05 ? NaN : Math.round((10 + 5 * rand()) * 100) / 100;
@@ -24,16 +28,17 @@ function value(kind: (typeof KINDS)[number], rand: () => number, level: number):
     case 'steps': return u < 0.1 ? NaN : level;
     case 'wild': return u < 0.05 ? Infinity : u < 0.1 ? -Infinity : u < 0.15 ? NaN : u < 0.2 ? (rand() < 0.5 ? 1.7e308 : -1.7e308) : rand() - 0.5;
     case 'sparse': return u < 0.85 ? NaN : Math.round(rand() * 3);
+    case 'flat': return u < 0.05 ? NaN : level + Math.round(rand() * 6) * 1e-5;
   }
 }
 
 /** N instruments of random kinds and ranges over T days, with NaN runs. */
-function panel(seed: number, T: number, N: number): { ctx: KernelContext; x: Float64Array } {
+function panel(seed: number, T: number, N: number, kinds: readonly (typeof REGRESSION_KINDS)[number][] = KINDS): { ctx: KernelContext; x: Float64Array } {
   const rand = mulberry32(seed);
   const start = new Int32Array(N), end = new Int32Array(N);
   const x = new Float64Array(N * T).fill(NaN);
   for (let i = 0; i < N; i++) {
-    const kind = KINDS[Math.floor(rand() * KINDS.length)]!;
+    const kind = kinds[Math.floor(rand() * kinds.length)]!;
     start[i] = rand() < 0.5 ? 0 : Math.floor(rand() * T);
     end[i] = rand() < 0.5 ? T : start[i]! + Math.floor(rand() * (T - start[i]! + 1));
     let level = Math.round(rand() * 4) / 2;
@@ -99,6 +104,38 @@ describe('WASM windowSums and windowStatistics equal their TypeScript twins bit 
       }
     });
   }
+
+  for (const [seed, T, N] of [[9, 200, 9], [10, 150, 8], [11, 61, 1], [12, 300, 14]] as const) {
+    it(`regression (slopes, r-squares, residuals), panel seed ${seed}: ${N} instruments x ${T} days`, () => {
+      const { ctx, x } = panel(seed, T, N, REGRESSION_KINDS);
+      const suffix = new Float64Array(6 * T);
+      const asks: (keyof Fits)[][] = [['slope', 'rsquare', 'resi'], ['slope'], ['rsquare'], ['resi'], ['slope', 'rsquare'], ['slope', 'resi'], ['rsquare', 'resi']];
+      for (const window of [1, 2, 3, 5, 20, 60, 0, T + 7]) {
+        for (const asked of asks) {
+          const make = (): Fits => {
+            const o = (k: keyof Fits) => (asked.includes(k) ? new Float64Array(N * T).fill(7) : null);
+            return { slope: o('slope'), rsquare: o('rsquare'), resi: o('resi') };
+          };
+          const twin = make(), simd = make();
+          const written = Object.values(twin).filter((o): o is Float64Array => o !== null);
+          forEachSeriesOf(ctx, written, (lo, hi) => regressionRange(x, lo, hi, window, twin, suffix));
+          regressionPanel(ctx, x, window, simd.slope, simd.rsquare, simd.resi);
+          for (const k of asked) expect(bitDifferences(twin[k]!, simd[k]!), `${k}, window ${window}, asked ${asked.join('+')}`).toEqual([]);
+        }
+      }
+    });
+  }
+
+  it('the regression panels reach windows on both sides of the std tolerance', () => {
+    const { ctx, x } = panel(12, 300, 14, REGRESSION_KINDS);
+    const cells = ctx.N * ctx.T;
+    const rsquare = new Float64Array(cells), std = new Float64Array(cells);
+    regressionPanel(ctx, x, 20, null, rsquare, null);
+    windowStatisticsPanel(ctx, x, 20, { sum: null, mean: null, variance: null, std });
+    const near = (lo: number, hi: number, r2: (v: number) => boolean) => std.some((s, k) => s > lo && s <= hi && r2(rsquare[k]!));
+    expect(near(0, 1.9e-5, Number.isNaN)).toBe(true); // NaN by the tolerance alone
+    expect(near(2.1e-5, 4e-5, Number.isFinite)).toBe(true);
+  });
 
   it('the panels reach the cases they are made for', () => {
     const { ctx, x } = panel(5, 300, 13);

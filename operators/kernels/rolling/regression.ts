@@ -14,12 +14,13 @@
  * every later window after an inf; we treat it as missing, as pandas does).
  */
 
-import { forEachSeriesOf, longestSeries, scratchF64, seriesArg, windowArg } from '../driver.js';
+import { seriesArg, windowArg } from '../driver.js';
 import type { Kernel, KernelFamily } from '../types.js';
 import { blockLength } from './windowSums.js';
+import { regressionPanel } from './windowSumsWasm.js';
 
 /** Where each fit goes; null = not asked. */
-interface Fits {
+export interface Fits {
   readonly slope: Float64Array | null;
   readonly rsquare: Float64Array | null;
   readonly resi: Float64Array | null;
@@ -28,7 +29,11 @@ interface Fits {
 /** qlib's Rsquare is NaN where np.isclose(rolling std, 0, atol=2e-5) (rtol is moot against 0). */
 const STD_TOLERANCE = 2e-5;
 
-function regressionRange(y: Float64Array, lo: number, hi: number, window: number, fits: Fits, suffix: Float64Array): void {
+/**
+ * The fits of y[lo, hi) in place. The reference of the WASM-SIMD kernel that
+ * the family runs (regressionPanel, bit for bit equal: tests/kernels/windowSumsWasm.test.ts).
+ */
+export function regressionRange(y: Float64Array, lo: number, hi: number, window: number, fits: Fits, suffix: Float64Array): void {
   const { slope: slopeOut, rsquare: rsquareOut, resi: resiOut } = fits;
   const B = blockLength(window, hi - lo);
   let lastFinite = 0;
@@ -121,8 +126,7 @@ export const REGRESSION_FAMILY: KernelFamily = {
       if (!fit || fits[fit]) throw new TypeError(`regression family: ${r.op} is not a member or is asked twice`);
       fits[fit] = r.out;
     }
-    const suffix = scratchF64('regression.suffix', 6 * longestSeries(ctx));
-    forEachSeriesOf(ctx, requests.map((r) => r.out), (lo, hi) => regressionRange(y, lo, hi, window, fits, suffix));
+    regressionPanel(ctx, y, window, fits.slope, fits.rsquare, fits.resi);
   },
 };
 

@@ -1,5 +1,6 @@
 /**
- * windowSums and windowStatistics (./windowSums.ts) for a whole panel with
+ * windowSums and windowStatistics (./windowSums.ts), and regressionRange
+ * (./regression.ts), for a whole panel with
  * the WASM-SIMD kernels (assembly/windowSums.ts, built by `npm run build` into
  * dist/wasm/): instruments two at a time, one per f64x2 lane, bit for bit
  * equal to the TypeScript twins (the reference, tests/kernels/windowSumsWasm.test.ts). An odd instrument out shares a call
@@ -32,6 +33,10 @@ interface WindowSumsExports {
   windowStatisticsPair(
     x0: number, x1: number, len: number, B: number, sum0: number, sum1: number, mean0: number, mean1: number,
     var0: number, var1: number, std0: number, std1: number, suffix: number,
+  ): void;
+  regressionPair(
+    x0: number, x1: number, len: number, B: number, window: number,
+    slope0: number, slope1: number, rsquare0: number, rsquare1: number, resi0: number, resi1: number, suffix: number,
   ): void;
 }
 
@@ -119,4 +124,12 @@ export function windowSumsPanel(
 export function windowStatisticsPanel(ctx: KernelContext, x: Float64Array, window: number, outs: WindowStatistics): void {
   forEachPair(ctx, x, window, [outs.sum, outs.mean, outs.variance, outs.std], 6, (x0, x1, len, B, o, suffix) =>
     wasm.windowStatisticsPair(x0, x1, len, B, o[0]!, o[1]!, o[2]!, o[3]!, o[4]!, o[5]!, o[6]!, o[7]!, suffix));
+}
+
+/** regressionRange for every instrument: slopes, r-squares and residuals (null = not asked). */
+export function regressionPanel(
+  ctx: KernelContext, y: Float64Array, window: number, slope: Float64Array | null, rsquare: Float64Array | null, resi: Float64Array | null,
+): void {
+  forEachPair(ctx, y, window, [slope, rsquare, resi], 12, (x0, x1, len, B, o, suffix) =>
+    wasm.regressionPair(x0, x1, len, B, window, o[0]!, o[1]!, o[2]!, o[3]!, o[4]!, o[5]!, suffix));
 }
