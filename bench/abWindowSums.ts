@@ -10,7 +10,7 @@
 import { performance } from 'node:perf_hooks';
 import { forEachSeriesOf } from '../operators/kernels/driver.js';
 import { windowSums } from '../operators/kernels/rolling/windowSums.js';
-import { windowSumsPanel } from '../operators/kernels/rolling/windowSumsWasm.js';
+import { windowSumsPanel } from '../operators/kernels/rolling/rollingSumsWasm.js';
 import { makePanel } from './syntheticPanel.js';
 
 function option(name: string, fallback: string): number {

@@ -7,7 +7,7 @@
 import { forEachSeries, longestSeries, scratchF64, scratchU8, seriesArg, windowArg } from '../driver.js';
 import type { Kernel, KernelContext, KernelFamily } from '../types.js';
 import { type WindowMoments, windowMoments, type WindowStatistics } from './windowSums.js';
-import { windowStatisticsPanel, windowSumsPanel } from './windowSumsWasm.js';
+import { windowStatisticsPanel, windowSumsPanel } from './rollingSumsWasm.js';
 
 const STATISTICS: Readonly<Record<string, keyof WindowStatistics>> = { Sum: 'sum', Mean: 'mean', Var: 'variance', Std: 'std' };
 

@@ -17,7 +17,7 @@
 import { seriesArg, windowArg } from '../driver.js';
 import type { Kernel, KernelFamily } from '../types.js';
 import { blockLength } from './windowSums.js';
-import { regressionPanel } from './windowSumsWasm.js';
+import { regressionPanel } from './rollingSumsWasm.js';
 
 /** Where each fit goes; null = not asked. */
 export interface Fits {
@@ -31,7 +31,7 @@ const STD_TOLERANCE = 2e-5;
 
 /**
  * The fits of y[lo, hi) in place. The reference of the WASM-SIMD kernel that
- * the family runs (regressionPanel, bit for bit equal: tests/kernels/windowSumsWasm.test.ts).
+ * the family runs (regressionPanel, bit for bit equal: tests/kernels/rollingSumsWasm.test.ts).
  */
 export function regressionRange(y: Float64Array, lo: number, hi: number, window: number, fits: Fits, suffix: Float64Array): void {
   const { slope: slopeOut, rsquare: rsquareOut, resi: resiOut } = fits;

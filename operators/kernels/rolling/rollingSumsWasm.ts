@@ -1,16 +1,17 @@
 /**
  * windowSums and windowStatistics (./windowSums.ts), and regressionRange
- * (./regression.ts), for a whole panel with
- * the WASM-SIMD kernels (assembly/windowSums.ts, built by `npm run build` into
- * dist/wasm/): instruments two at a time, one per f64x2 lane, bit for bit
- * equal to the TypeScript twins (the reference, tests/kernels/windowSumsWasm.test.ts). An odd instrument out shares a call
- * with itself: measured faster than the twin on it, except for expanding
- * windows, where the two are about even.
+ * (./regression.ts), for a whole panel with the WASM-SIMD kernels
+ * (assembly/rollingSums.ts, built by `npm run build` into dist/wasm/):
+ * instruments two at a time, one per f64x2 lane, bit for bit equal to the
+ * TypeScript twins (the reference; tests/kernels/rollingSumsWasm.test.ts).
+ * An odd instrument out shares a call with itself: measured faster than the
+ * twin on it, except for expanding windows, where the two are about even.
  *
  * The engine's arrays live outside WASM memory, so each pair's series are
- * copied in and its outputs copied out (memcpy, small next to the kernel). Instruments are paired by length, the shorter padded with NaN:
- * outputs depend only on past days, and a block at least as long as a series
- * is the twin's single block, so padding changes no output of the shorter.
+ * copied in and its outputs copied out (memcpy, small next to the kernel).
+ * Instruments are paired by length, the shorter padded with NaN: outputs
+ * depend only on past days, and a block at least as long as a series is the
+ * twin's single block, so padding changes no output of the shorter.
  */
 
 import { existsSync, readFileSync } from 'node:fs';
@@ -40,11 +41,11 @@ interface WindowSumsExports {
   ): void;
 }
 
-/** dist/wasm/windowSums.wasm, from the compiled module (dist/operators/kernels/rolling) or from the TypeScript sources (tests). */
+/** dist/wasm/rollingSums.wasm, from the compiled module (dist/operators/kernels/rolling) or from the TypeScript sources (tests). */
 function wasmFile(): string {
   const here = fileURLToPath(import.meta.url);
   const root = resolve(dirname(here), '../../..');
-  const file = here.endsWith('.js') ? resolve(root, 'wasm/windowSums.wasm') : resolve(root, 'dist/wasm/windowSums.wasm');
+  const file = here.endsWith('.js') ? resolve(root, 'wasm/rollingSums.wasm') : resolve(root, 'dist/wasm/rollingSums.wasm');
   if (!existsSync(file)) throw new Error(`WASM kernel ${file} not found: build first (npm run build)`);
   return file;
 }

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { forEachSeriesOf } from '../../operators/kernels/driver.js';
 import { type Fits, regressionRange } from '../../operators/kernels/rolling/regression.js';
 import { type WindowStatistics, windowStatistics, windowSums } from '../../operators/kernels/rolling/windowSums.js';
-import { regressionPanel, windowStatisticsPanel, windowSumsPanel } from '../../operators/kernels/rolling/windowSumsWasm.js';
+import { regressionPanel, windowStatisticsPanel, windowSumsPanel } from '../../operators/kernels/rolling/rollingSumsWasm.js';
 import type { KernelContext } from '../../operators/kernels/types.js';
 import { mulberry32 } from './panels.js';
 
