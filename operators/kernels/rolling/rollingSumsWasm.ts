@@ -14,22 +14,12 @@
  * twin's single block, so padding changes no output of the shorter.
  */
 
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { clampDay } from '../driver.js';
 import type { KernelContext } from '../types.js';
+import { type KernelModuleExports, loadKernelModule } from '../wasmModule.js';
 import { blockLength, type WindowStatistics } from './windowSums.js';
 
-// The WebAssembly global as used here (the project's lib settings do not declare it).
-declare const WebAssembly: {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-};
-
-interface WindowSumsExports {
-  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
-  heapBase(): number;
+interface RollingSumsExports extends KernelModuleExports {
   windowSumsPair(x0: number, x1: number, len: number, B: number, sum0: number, sum1: number, mean0: number, mean1: number, suffix: number): void;
   windowStatisticsPair(
     x0: number, x1: number, len: number, B: number, sum0: number, sum1: number, mean0: number, mean1: number,
@@ -41,28 +31,8 @@ interface WindowSumsExports {
   ): void;
 }
 
-/** dist/wasm/rollingSums.wasm, from the compiled module (dist/operators/kernels/rolling) or from the TypeScript sources (tests). */
-function wasmFile(): string {
-  const here = fileURLToPath(import.meta.url);
-  const root = resolve(dirname(here), '../../..');
-  const file = here.endsWith('.js') ? resolve(root, 'wasm/rollingSums.wasm') : resolve(root, 'dist/wasm/rollingSums.wasm');
-  if (!existsSync(file)) throw new Error(`WASM kernel ${file} not found: build first (npm run build)`);
-  return file;
-}
-
-const wasm = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(wasmFile())), {}).exports as unknown as WindowSumsExports;
-const base = (wasm.heapBase() + 15) & ~15;
-let heap = new Float64Array(wasm.memory.buffer);
-
-/** Memory for `cells` doubles above heapBase, as a fresh view when it had to grow. */
-function reserve(cells: number): Float64Array {
-  const bytes = base + 8 * cells;
-  if (bytes > wasm.memory.buffer.byteLength) {
-    wasm.memory.grow(Math.ceil((bytes - wasm.memory.buffer.byteLength) / 65536));
-    heap = new Float64Array(wasm.memory.buffer);
-  }
-  return heap;
-}
+const kernels = loadKernelModule<RollingSumsExports>('rollingSums');
+const wasm = kernels.exports;
 
 /** One WASM call: both series' cells at x0 and x1, each output's lane 0 and lane 1 (0 = not asked), scratch. */
 type PairCall = (x0: number, x1: number, len: number, B: number, outs: readonly number[], suffix: number) => void;
@@ -93,8 +63,8 @@ function forEachPair(
   if (series.length % 2 === 1) series.unshift(series[0]!);
   // layout in cells of the longest series L: x0 x1, per output its two lanes, then the scratch
   const L = series[series.length - 1]!.len;
-  const mem = reserve((2 + 2 * outs.length + suffixCells) * L);
-  const cell = (k: number): number => base / 8 + k * L;
+  const mem = kernels.reserve(8 * (2 + 2 * outs.length + suffixCells) * L);
+  const cell = (k: number): number => kernels.base / 8 + k * L;
   const x0 = cell(0), x1 = cell(1), suffix = cell(2 + 2 * outs.length);
   const lanes = outs.map((out, k) => (out === null ? [0, 0] : [cell(2 + 2 * k), cell(3 + 2 * k)]) as [number, number]);
   const pointers = lanes.flatMap(([a, b]) => [8 * a, 8 * b]);
