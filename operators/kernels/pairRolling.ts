@@ -7,7 +7,8 @@
  * of at most 2N terms around causal shifts, never add/remove running totals.
  */
 
-import { forEachSeries, longestSeries, scratchF64, scratchU8, seriesArg, windowArg } from './driver.js';
+import { clampDay, forEachSeries, longestSeries, scratchF64, scratchU8, seriesArg, windowArg } from './driver.js';
+import { pairRangePanel } from './pairRollingWasm.js';
 import { blockLength, windowStatistics } from './rolling/windowSums.js';
 import type { Kernel, KernelContext } from './types.js';
 
@@ -150,17 +151,45 @@ export function markedCorr(a: Float64Array, b: Float64Array, out: Float64Array, 
   pairRange(a, b, out, lo, hi, window, true, MARKED, flat, suffix);
 }
 
+/**
+ * The twin of the engine's Cov and Corr kernels: pairRange instrument by
+ * instrument, Corr's flatness SAME_DAYS where the series are missing on the
+ * same days, else BOUNDED, and MARKED where BOUNDED cannot decide.
+ */
+export function pairPanel(ctx: KernelContext, a: Float64Array, b: Float64Array, out: Float64Array, window: number, corr: boolean): void {
+  const scratch = pairScratch(ctx);
+  const { flat, suffix } = scratch;
+  forEachSeries(ctx, out, (lo, hi) => {
+    if (!corr || sameFiniteDays(a, b, lo, hi)) pairRange(a, b, out, lo, hi, window, corr, SAME_DAYS, flat, suffix);
+    else if (!pairRange(a, b, out, lo, hi, window, corr, BOUNDED, flat, suffix)) markedCorr(a, b, out, lo, hi, window, scratch);
+  });
+}
+
+/** pairPanel with the WASM twin of pairRange (pairRangePanel, two instruments per f64x2); the exact marking stays in TypeScript. */
 function pairKernel(op: string, corr: boolean): Kernel {
   return (ctx, args, out) => {
     const a = seriesArg(ctx, args, 0, op);
     const b = seriesArg(ctx, args, 1, op);
     const window = windowArg(args, 2, op);
+    const { T, N, start, end } = ctx;
+    const range = (i: number): [number, number] => {
+      const s = clampDay(start[i]!, T);
+      return [i * T + s, i * T + Math.max(s, clampDay(end[i]!, T))];
+    };
+    const bounded = new Uint8Array(N);
+    if (corr) {
+      for (let i = 0; i < N; i++) {
+        const [lo, hi] = range(i);
+        if (!sameFiniteDays(a, b, lo, hi)) bounded[i] = 1;
+      }
+    }
+    const undecided = pairRangePanel(ctx, a, b, out, window, corr, bounded);
+    if (undecided.length === 0) return;
     const scratch = pairScratch(ctx);
-    const { flat, suffix } = scratch;
-    forEachSeries(ctx, out, (lo, hi) => {
-      if (!corr || sameFiniteDays(a, b, lo, hi)) pairRange(a, b, out, lo, hi, window, corr, SAME_DAYS, flat, suffix);
-      else if (!pairRange(a, b, out, lo, hi, window, corr, BOUNDED, flat, suffix)) markedCorr(a, b, out, lo, hi, window, scratch);
-    });
+    for (const i of undecided) {
+      const [lo, hi] = range(i);
+      markedCorr(a, b, out, lo, hi, window, scratch);
+    }
   };
 }
 
