@@ -31,18 +31,22 @@ export function heapBase(): usize {
   store<f64>(s + (<usize>i << 3), v);
 }
 
-/** First slot of s[0..n) whose value is not below `key` (the twin's binary search, same answer), without branches on data. */
+/**
+ * First slot of s[0..n) whose value is not below `key` (the twin's binary
+ * search, same answer), without branches on data: the halving steps depend
+ * on n alone, and each keeps or moves the base with a `select`.
+ */
 // @ts-ignore: decorator
 @inline function lowerBound(s: usize, n: i32, key: f64): i32 {
-  let lo = 0;
+  if (n == 0) return 0;
+  let base = 0;
   let size = n;
-  while (size > 0) {
+  while (size > 1) {
     const half = size >>> 1;
-    const below = at(s, lo + half) < key;
-    lo = select<i32>(lo + half + 1, lo, below);
-    size = select<i32>(size - half - 1, half, below);
+    base = select<i32>(base + half, base, at(s, base + half) < key);
+    size -= half;
   }
-  return lo;
+  return base + <i32>(at(s, base) < key);
 }
 
 /**
