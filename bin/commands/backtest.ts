@@ -35,7 +35,7 @@ import {
   runPortfolio,
 } from '../../evaluator/portfolio/index.js';
 import { type BacktestDocument, type FactorRow, finiteOrNull } from '../../evaluator/report/backtestDocument.js';
-import { strategyResult } from '../../evaluator/report/backtestSummary.js';
+import { pairedDifference, strategyResult } from '../../evaluator/report/backtestSummary.js';
 import { bonferroniCriticalT, deflatedSharpe, returnMoments } from '../../evaluator/report/deflatedSharpe.js';
 import { entryName, parseLibraryJson } from '../../evaluator/report/libraryFile.js';
 import { renderBacktestReport } from '../../evaluator/report/html.js';
@@ -264,6 +264,12 @@ async function backtest(args: ParsedArgs, io: CommandIO): Promise<number> {
     test: libraryStrategy.test,
     library: { ...libraryStrategy, source: library.source, run_dir: library.run?.dir ?? null },
     baseline: baselineResult ? strategyResult(baselineName!, baselineResult, settings.seed, calendar, extras(1)) : null,
+    versus_baseline: baselineResult
+      ? {
+        valid: pairedDifference(libraryResult.signal.valid, baselineResult.signal.valid),
+        test: pairedDifference(libraryResult.signal.test, baselineResult.signal.test),
+      }
+      : null,
     transfer: transferNote(args, library, settings.dataDir),
     notes: [...notes, ...libraryResult.backtest.run.notes],
     dates: [...libraryResult.backtest.dates],
@@ -590,6 +596,10 @@ function fix(x: number | null, digits = 4): string {
   return x === null ? 'n/a' : x.toFixed(digits);
 }
 
+function signed(x: number | null): string {
+  return x === null ? 'n/a' : `${x >= 0 ? '+' : ''}${x.toFixed(4)}`;
+}
+
 function summaryText(doc: BacktestDocument): string {
   const lines: string[] = [];
   const { periods } = doc;
@@ -607,6 +617,14 @@ function summaryText(doc: BacktestDocument): string {
     lines.push(
       `  excess return with cost (qlib): ARR ${pct(t.arr)}  IR ${fix(t.ir, 3)}  MDD ${pct(t.mdd)}  Calmar ${fix(t.calmar, 3)}; without cost ARR ${pct(t.excess_return_without_cost.annualized_return)}; turnover ${pct(t.turnover)}/day`,
     );
+  }
+  if (doc.versus_baseline) {
+    for (const period of ['valid', 'test'] as const) {
+      const d = doc.versus_baseline[period];
+      lines.push(
+        `library minus ${doc.baseline!.name} on ${period} (${d.days} days): IC ${signed(d.ic_difference)} (HAC t ${fix(d.ic_difference_hac_t, 2)}), RankIC ${signed(d.rank_ic_difference)} (HAC t ${fix(d.rank_ic_difference_hac_t, 2)})`,
+      );
+    }
   }
   const m = doc.multiple_testing;
   lines.push(`deflated Sharpe ratio ${fix(m.deflated_sharpe_ratio, 3)} (trials ${m.trials}); factors with |test RankIC t| > ${fix(m.bonferroni_t, 2)}: ${m.factors_passing_bonferroni} of ${m.factor_tests}`);

@@ -134,6 +134,21 @@ export const multipleTestingSchema = z.object({
   factors_passing_bonferroni: z.number().int(),
 });
 
+/**
+ * Library minus baseline, day by day over the days both were scored: the
+ * mean daily IC and RankIC differences and their Newey-West t-statistics.
+ * Both predictions are scored on the same days and names, so the paired
+ * difference is far less noisy than either mean: this is the test of
+ * "beats the baseline".
+ */
+export const pairedDifferenceSchema = z.object({
+  days: z.number().int(),
+  ic_difference: num,
+  ic_difference_hac_t: num,
+  rank_ic_difference: num,
+  rank_ic_difference_hac_t: num,
+});
+
 export const backtestDocumentSchema = z.object({
   kind: z.literal('alphaswarm.backtest'),
   version: z.literal(1),
@@ -163,6 +178,8 @@ export const backtestDocumentSchema = z.object({
     run_dir: z.string().nullable(),
   }),
   baseline: strategyResultSchema.nullable(),
+  /** With a baseline: library minus baseline on valid and test (documents written before it existed read as null). */
+  versus_baseline: z.object({ valid: pairedDifferenceSchema, test: pairedDifferenceSchema }).nullable().default(null),
   transfer: z.object({ from: z.string(), to: z.string(), note: z.string() }).nullable(),
   notes: z.array(z.string()),
   /** Trade dates of the test period (the x axis of every series). */
@@ -175,6 +192,7 @@ export const backtestDocumentSchema = z.object({
 });
 
 export type BacktestDocument = z.infer<typeof backtestDocumentSchema>;
+export type PairedDifference = z.infer<typeof pairedDifferenceSchema>;
 export type StrategyResult = z.infer<typeof strategyResultSchema>;
 export type SignalSummary = z.infer<typeof signalSchema>;
 export type TestSummary = z.infer<typeof testSchema>;

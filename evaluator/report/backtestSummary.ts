@@ -2,8 +2,10 @@
  * From a portfolio run (evaluator/portfolio) to the parts of a backtest
  * document: the numbers of each period, the test curves, and the model.
  */
+import { neweyWestT } from '../metrics/hac.js';
 import type { ModelSummary, PortfolioBacktest, PortfolioResult, RiskMetrics, SignalQuality } from '../portfolio/index.js';
 import {
+  type PairedDifference,
   QLIB_CONVENTION,
   RDAGENT_CONVENTION,
   type RiskSummary,
@@ -26,6 +28,28 @@ export function signalSummary(signal: SignalQuality, calendar: readonly string[]
     rank_icir: f(signal.rankIc.ir),
     ic_hac_t: f(signal.ic.hacT),
     rank_ic_hac_t: f(signal.rankIc.hacT),
+  };
+}
+
+/** Library minus baseline over the days both were scored (pairedDifferenceSchema). */
+export function pairedDifference(library: SignalQuality, baseline: SignalQuality): PairedDifference {
+  const difference = (a: Float64Array, b: Float64Array): Float64Array => {
+    const d = new Float64Array(a.length).fill(NaN);
+    for (let k = 0; k < a.length; k++) if (Number.isFinite(a[k]!) && Number.isFinite(b[k]!)) d[k] = a[k]! - b[k]!;
+    return d;
+  };
+  const mean = (x: Float64Array): number => {
+    const finite = x.filter(Number.isFinite);
+    return finite.length > 0 ? finite.reduce((s, v) => s + v, 0) / finite.length : NaN;
+  };
+  const ic = difference(library.icPerDay, baseline.icPerDay);
+  const rankIc = difference(library.rankIcPerDay, baseline.rankIcPerDay);
+  return {
+    days: rankIc.filter(Number.isFinite).length,
+    ic_difference: f(mean(ic)),
+    ic_difference_hac_t: f(neweyWestT(ic).t),
+    rank_ic_difference: f(mean(rankIc)),
+    rank_ic_difference_hac_t: f(neweyWestT(rankIc).t),
   };
 }
 

@@ -106,6 +106,23 @@ function signalCells(s: StrategyResult['train']): string {
   return `<td>${fix(s.ic)}</td><td>${fix(s.icir, 3)}</td><td>${fix(s.rank_ic)}</td><td>${fix(s.rank_icir, 3)}</td><td>${fix(s.rank_ic_hac_t, 2)}</td><td>${s.days}</td>`;
 }
 
+/** Library minus baseline, day by day (versus_baseline), when there is a baseline. */
+function pairedTable(doc: BacktestDocument): string {
+  const paired = doc.versus_baseline;
+  if (!paired || !doc.baseline) return '';
+  const signed = (x: number | null) => (x === null ? 'n/a' : `${x >= 0 ? '+' : ''}${fix(x)}`);
+  const rows = (['valid', 'test'] as const)
+    .map((p) => {
+      const d = paired[p];
+      return `<tr><td>${p === 'test' ? '<b>test</b>' : p}</td><td>${signed(d.ic_difference)}</td><td>${fix(d.ic_difference_hac_t, 2)}</td><td>${signed(d.rank_ic_difference)}</td><td>${fix(d.rank_ic_difference_hac_t, 2)}</td><td>${d.days}</td></tr>`;
+    })
+    .join('');
+  return (
+    `<p class="explain">Library minus baseline ${esc(doc.baseline.name)}, day by day over the days both were scored: the mean daily difference and its Newey-West t. Both are scored on the same days and names, so this, not the gap between the two means' own t-statistics, says whether the library is ahead.</p>` +
+    `<table><tr><th>period</th><th>IC difference</th><th>t</th><th>RankIC difference</th><th>t</th><th>days</th></tr>${rows}</table>`
+  );
+}
+
 function summarySection(doc: BacktestDocument): Section {
   const strategies = [doc.library, ...(doc.baseline ? [doc.baseline] : [])];
   const label = (s: StrategyResult) => (s === doc.library ? `library ${s.name}` : `baseline ${s.name}`);
@@ -126,6 +143,7 @@ function summarySection(doc: BacktestDocument): Section {
   const body =
     `<p class="explain">Signal quality of the model's prediction: daily cross-sectional IC (Pearson) and RankIC (Spearman) against ${esc(doc.label)} over the universe's members; ICIR = mean/std (not annualised); t = Newey-West HAC t-statistic of the mean RankIC. Train and valid are what the model was fitted and stopped on; <b>test</b> is the final report.</p>` +
     `<table><tr><th>strategy</th><th>period</th><th>IC</th><th>ICIR</th><th>RankIC</th><th>RankICIR</th><th>RankIC t</th><th>days</th></tr>${signalRows}</table>` +
+    pairedTable(doc) +
     `<p class="explain">Test-period backtest: TopkDropout (top ${doc.strategy.topk}, drop ${doc.strategy.n_drop}) against ${esc(doc.benchmark.name)}. ARR, IR, MDD, Calmar: qlib's risk_analysis of the daily excess return with cost (summed, 238 days a year). Last three columns: R&D-Agent(Q)'s convention (compounded, 252 days a year).</p>` +
     `<table><tr><th>strategy</th><th>ARR</th><th>IR</th><th>MDD</th><th>Calmar</th><th>ARR w/o cost</th><th>cum. excess</th><th>turnover/day</th><th>ARR (R&amp;D)</th><th>IR (R&amp;D)</th><th>MDD (R&amp;D)</th></tr>${riskRows}</table>`;
   return { id: 'summary', title: 'Summary', period: 'test', body };

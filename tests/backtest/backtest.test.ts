@@ -87,6 +87,21 @@ describe('backtest on a small CSV market', () => {
     expect(doc.periods.test).toEqual({ first: '2020-03-23', last: '2020-04-24', days: 25 });
   });
 
+  it('tests library minus baseline day by day: the paired differences of the daily series, with their HAC t', () => {
+    const paired = (a: (number | null)[], b: (number | null)[]) => a.flatMap((v, k) => (v !== null && b[k] !== null ? [v - b[k]!] : []));
+    const ic = paired(doc.library.series.ic, doc.baseline!.series.ic);
+    const rankIc = paired(doc.library.series.rank_ic, doc.baseline!.series.rank_ic);
+    const d = doc.versus_baseline!.test;
+    expect(d.days).toBe(rankIc.length);
+    expect(d.days).toBeGreaterThan(10);
+    expect(d.ic_difference).toBeCloseTo(ic.reduce((a, v) => a + v, 0) / ic.length, 12);
+    expect(d.rank_ic_difference).toBeCloseTo(rankIc.reduce((a, v) => a + v, 0) / rankIc.length, 12);
+    // the mean difference is the difference of the means when both were scored on the same days
+    expect(d.rank_ic_difference).toBeCloseTo(doc.test.rank_ic! - doc.baseline!.test.rank_ic!, 12);
+    expect(Math.sign(d.rank_ic_difference_hac_t!)).toBe(Math.sign(d.rank_ic_difference!));
+    expect(Number.isFinite(doc.versus_baseline!.valid.ic_difference_hac_t)).toBe(true);
+  });
+
   it('says which market rules and benchmark it used', () => {
     expect(doc.market).toBe('us');
     expect(doc.exchange.trade_unit).toBeNull();
