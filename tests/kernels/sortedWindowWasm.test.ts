@@ -42,6 +42,33 @@ describe('WASM sorted window equals slideSorted bit for bit', () => {
     });
   }
 
+  it('the twin holds exactly its days\' values, zeros\' signs included: quantiles equal a stable sort of the window, bit for bit', () => {
+    const { ctx, x } = wasmTestPanel(25, 200, 12);
+    const sorted = new SortedWindow(SMALL_WINDOW);
+    const levels = [0, 0.2, 0.5, 0.8, 1];
+    for (const window of [2, 3, 5, 20]) {
+      const outs = levels.map(() => new Float64Array(ctx.N * ctx.T));
+      forEachSeriesOf(ctx, outs, (lo, hi) => slideSorted(x, lo, hi, window, sorted, Int32Array.from(levels, () => QUANTILE_KIND), Float64Array.from(levels), outs));
+      let mismatches = 0, zeros = 0;
+      for (let i = 0; i < ctx.N; i++) {
+        const lo = i * ctx.T + ctx.start[i]!, hi = i * ctx.T + ctx.end[i]!;
+        for (let t = lo; t < hi; t++) {
+          // Array.prototype.sort is stable: equal values (0 and -0) keep their days' order
+          const held = Array.from(x.subarray(Math.max(lo, t - window + 1), t + 1)).filter(Number.isFinite).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+          levels.forEach((q, j) => {
+            const n = held.length;
+            const position = q * (n - 1), k = Math.floor(position);
+            const expected = n === 0 ? NaN : k === position ? held[k]! : held[k]! + (held[k + 1]! - held[k]!) * (position - k);
+            if (!Object.is(expected, outs[j]![t]!)) mismatches++;
+            if (Object.is(expected, -0)) zeros++;
+          });
+        }
+      }
+      expect(mismatches, `window ${window}`).toBe(0);
+      expect(zeros, `window ${window}: -0 answers occur`).toBeGreaterThan(0);
+    }
+  });
+
   it('the panels reach the cases they are made for', () => {
     const { ctx, x } = wasmTestPanel(24, 300, 13);
     const cells = ctx.N * ctx.T;

@@ -5,6 +5,11 @@
  * no separate search for the arriving value and no copyWithin call (whose
  * overhead dominates for the few values moved). O(log N + moved) per day;
  * long and expanding windows use ValueIndex instead.
+ *
+ * Equal values stay in arrival order (an arriving value goes after its
+ * equals), so the value leaving, the oldest, is the first of its equals,
+ * where the binary search lands: the window holds exactly its days' values,
+ * -0 and 0 included.
  */
 export class SortedWindow {
   readonly values: Float64Array;
@@ -32,7 +37,7 @@ export class SortedWindow {
       }
       if (inn) {
         if (arriving >= leaving) {
-          for (; i + 1 < n && s[i + 1]! < arriving; i++) s[i] = s[i + 1]!;
+          for (; i + 1 < n && s[i + 1]! <= arriving; i++) s[i] = s[i + 1]!;
         } else {
           for (; i > 0 && s[i - 1]! > arriving; i--) s[i] = s[i - 1]!;
         }
