@@ -4,8 +4,8 @@
  * (qlib's mean absolute deviation around the mean). Finite values count
  * (pandas turns +-inf into NaN). Window 0 = expanding.
  *
- * Windows up to SMALL_WINDOW days keep a sorted array (SortedWindow, slid by
- * the WASM twin of slideSorted in assembly/sortedWindow.ts); longer
+ * Windows up to SMALL_WINDOW days keep a sorted array (SortedWindow; the
+ * engine runs slideSorted's WASM twin, assembly/sortedWindow.ts); longer
  * and expanding windows count values by rank in a Fenwick tree (ValueIndex),
  * O(log n) per day. Measured on the benchmark panel, not guessed.
  */
@@ -17,7 +17,7 @@ import { SortedWindow } from './sortedWindow.js';
 import { slideSortedPanel } from './sortedWindowWasm.js';
 import { ValueIndex } from './valueIndex.js';
 
-/** Longest window handled by O(window)-per-day structures with predictable branches. */
+/** Longest window handled by the sorted window (at most 64: the WASM ring's positions fill four 16-byte registers). */
 export const SMALL_WINDOW = 64;
 
 // Reused between calls (kernels run one at a time per thread), grown on demand.
@@ -99,8 +99,9 @@ export const RANK_KIND = 0, QUANTILE_KIND = 1, MEDIAN_KIND = 2;
  * The sorted-window pass with each day's answers written inline (the
  * queries' `sorted` functions, same arithmetic): calling them through the
  * request list cost a third of the pass in polymorphic calls. The engine
- * runs its WASM twin (slideSortedPanel, 1.2-1.5x faster); this is the
- * reference it is tested against.
+ * runs its WASM twin (slideSortedPanel: a ring of values and their sorted
+ * positions, no data-dependent branches); this is the reference it is
+ * tested against.
  */
 export function slideSorted(
   x: Float64Array, lo: number, hi: number, window: number, s: SortedWindow, kinds: Int32Array, levels: Float64Array, outs: readonly Float64Array[],
