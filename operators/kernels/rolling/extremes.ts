@@ -14,7 +14,7 @@
  * first argmax.
  *
  * The engine runs the WASM-SIMD twin (extremesWasm.ts, two instruments per
- * f64x2, 3-4x faster per window); extremes() here is its reference.
+ * f64x2, about 3x faster per window); extremes() here is its reference.
  *
  * IdxMax/IdxMin are qlib's `rolling.apply(lambda x: x.argmax() + 1, raw=True)`:
  * numpy's argmax returns the first NaN's index when the window holds one, so
