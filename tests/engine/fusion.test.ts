@@ -14,7 +14,7 @@ import { OPERATORS } from '../../operators/registry.js';
 import { bitDifferences, call, enginePanel, field, num, referenceEvaluate } from './helpers.js';
 
 const { panel, universe } = enginePanel(11, 90, 7);
-const engine = new FactorEngine(panel, { universe, blockBytes: 3 * 90 * 8 });
+const engine = new FactorEngine(panel, { universe, blockBytes: 4 * 90 * 8 });
 
 const FUSABLE = [...OPERATORS.values()].filter((s) => ['elementwise', 'pair', 'conditional'].includes(s.category));
 const SERIES: Node[] = [
