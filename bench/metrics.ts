@@ -35,7 +35,7 @@ import { RankScratch, rankValues } from '../operators/kernels/ranking.js';
 import { correlateWithLibrary } from '../evaluator/metrics/redundancy.js';
 import { scoreFactor, scoreWithContext } from '../evaluator/metrics/score.js';
 import type { ScoringInputs } from '../evaluator/metrics/types.js';
-import { mulberry32 } from './syntheticPanel.js';
+import { mulberry32 } from '../agents/mulberry32.js';
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

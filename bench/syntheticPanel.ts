@@ -5,18 +5,7 @@
  */
 
 import type { KernelContext } from '../operators/kernels/types.js';
-
-/** A small seeded generator (uniform in [0, 1)). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../agents/mulberry32.js';
 
 export function makePanel(T: number, N: number): { ctx: KernelContext; close: Float64Array; volume: Float64Array; ret: Float64Array } {
   const rand = mulberry32(42);

@@ -7,6 +7,8 @@
  * run is reproducible even when many agents call concurrently in any order.
  */
 
+import { mulberry32 } from '../mulberry32.js';
+
 /** What a role does: invents candidates (diverse sampling) or judges them (steady sampling). */
 export type RoleKind = 'generating' | 'checker';
 
@@ -28,16 +30,4 @@ function fnv1a(text: string): number {
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   return h;
-}
-
-/** A small seeded generator of uniforms in [0, 1) (mulberry32). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

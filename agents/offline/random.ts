@@ -4,7 +4,7 @@
  * gets the same answer, and a different seed explores differently.
  */
 import { createHash } from 'node:crypto';
-import { mulberry32 } from '../llm/temperature.js';
+import { mulberry32 } from '../mulberry32.js';
 
 /** JSON with object keys sorted, so equal inputs hash equally whatever their key order. */
 export function stableStringify(value: unknown): string {

@@ -26,18 +26,7 @@ import type { SwarmDeps } from '../deps.js';
 import type { Check } from '../state.js';
 import { briefOf, clip, meanMetrics, newTrajectory, withStep } from '../trajectories.js';
 import { Changes, freshCheck, node } from './common.js';
-
-/** mulberry32: a small seeded generator, enough for picking parents reproducibly. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../agents/mulberry32.js';
 
 export interface EvolutionPlan {
   /** `variant`: how many earlier children of this generation came from the same parent (or pair) the same way. */
@@ -59,7 +48,7 @@ export function planEvolution(parents: readonly string[], generation: number, ca
   const crossoverCount = total - mutationCount;
   const next = `g${generation + 1}`;
   const mutations = Array.from({ length: mutationCount }, (_, i) => ({ child: `${next}-m${i}`, parent: parents[i % P]!, variant: Math.floor(i / P) }));
-  const random = seededRandom((seed * 1_000_003 + generation * 7919) >>> 0);
+  const random = mulberry32((seed * 1_000_003 + generation * 7919) >>> 0);
   const weights = parents.map((_, rank) => 1 / (rank + 1));
   const draw = (exclude: number): number => {
     const total = weights.reduce((s, w, k) => (k === exclude ? s : s + w), 0);

@@ -3,18 +3,10 @@
  * suspensions (NaN runs), instruments that list late or delist early, and a
  * point-in-time universe. Deterministic for a seed.
  */
+import { mulberry32 } from '../../agents/mulberry32.js';
 import type { KernelContext } from '../../operators/kernels/types.js';
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 export interface TestPanel {
   readonly ctx: KernelContext;

@@ -1,6 +1,7 @@
 /** Small builders for metric tests: panels written day by day, a seeded RNG. */
 
 import type { ScoringInputs } from '../../evaluator/metrics/types.js';
+import { mulberry32 } from '../../agents/mulberry32.js';
 
 /**
  * A series in the panel layout from rows of days: `byDay([[a, b], [c, d]])`
@@ -26,17 +27,8 @@ export function inputsOf(label: Float64Array, N: number, T: number, universe: Ui
   return { N, T, label, universe };
 }
 
-/** mulberry32: a small, seeded, reproducible generator. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small, seeded, reproducible generator. */
+export const rng = mulberry32;
 
 /** Standard normal draws (Box–Muller) from a uniform generator. */
 export function normals(uniform: () => number): () => number {

@@ -1,18 +1,10 @@
 /** Small deterministic inputs for the portfolio tests. */
 
 import type { TrainingSet } from '../../evaluator/portfolio/index.js';
+import { mulberry32 } from '../../agents/mulberry32.js';
 
-/** mulberry32: a tiny seeded uniform [0, 1) generator, so every test input is reproducible. */
-export function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A tiny seeded uniform [0, 1) generator, so every test input is reproducible. */
+export const uniform = mulberry32;
 
 /** rows x cols features uniform on [-1, 1] and a label computed from each row. */
 export function syntheticSet(rows: number, cols: number, seed: number, label: (x: Float32Array, r: number) => number): TrainingSet {
