@@ -133,6 +133,22 @@ export class FactorEngine {
     const plan = buildPlan(roots, this.panel.fields);
     new BatchRun(plan, this.context, this.panelPool, this.blockPool, this.instrumentsPerBlock, this.rootsPerChunk).run(onResult);
   }
+
+  /**
+   * Evaluates many factors one block of instruments at a time, every factor
+   * in one pass (no chunks, so nothing is computed twice), and hands each
+   * root's values for the block to `onResult` as soon as they are computed:
+   * `values` holds root `index`'s values for instruments [first, end),
+   * instrument-major (T cells each) as in the panel; it is read-only (later
+   * steps and duplicate roots may read the same buffer) and only valid during
+   * the callback. Results never exist as whole-panel arrays, so a consumer
+   * that reduces them (counts, sums) reads them while they are in cache.
+   * Cross-sectional steps are still computed over whole days first.
+   */
+  evaluateByBlock(roots: readonly Node[], onResult: (index: number, first: number, end: number, values: Float64Array) => void): void {
+    const plan = buildPlan(roots, this.panel.fields);
+    new BatchRun(plan, this.context, this.panelPool, this.blockPool, this.instrumentsPerBlock, this.rootsPerChunk).stream(onResult);
+  }
 }
 
 /** One evaluateBatch call: the plan's chunks, and the cross-sectional values materialised for them. */
@@ -182,6 +198,39 @@ class BatchRun {
       }
       for (const buffer of outs) this.panelPool.give(buffer);
     });
+  }
+
+  /** Every root, block by block (see FactorEngine.evaluateByBlock). */
+  stream(onResult: (index: number, first: number, end: number, values: Float64Array) => void): void {
+    const roots = this.plan.roots;
+    for (const step of wholePanelStepsUnder(roots)) this.materialise(step);
+    // Per-instrument roots are delivered by evaluateBlocked as each is computed; the others at the start of each block.
+    const indices = new Map<Value, number[]>();
+    const others: number[] = [];
+    roots.forEach((root, k) => {
+      if (root.kind === 'value' && !root.step.wholePanel) indices.set(root, [...(indices.get(root) ?? []), k]);
+      else if (root.kind === 'number') throw new EvaluationError('a constant is not a factor');
+      else others.push(k);
+    });
+    const { T } = this.ctx;
+    // A whole-panel root's block is copied out (it could otherwise be written through the subarray).
+    const copy = others.length > 0 ? this.blockPool.take() : null;
+    this.evaluateBlocked([...indices.keys()], new Map(), {
+      start: (i0, i1) => {
+        const values = copy?.subarray(0, (i1 - i0) * T);
+        for (const k of others) {
+          const root = roots[k]!;
+          if (root.kind === 'field') this.clipFieldBlock(root.values, i0, i1, values!);
+          else values!.set(this.whole(root as Value)!.subarray(i0 * T, i1 * T));
+          onResult(k, i0, i1, values!);
+        }
+      },
+      deliver: (value, i0, i1, values) => {
+        for (const k of indices.get(value)!) onResult(k, i0, i1, values);
+      },
+    });
+    if (copy) this.blockPool.give(copy);
+    for (const step of [...this.full.keys()]) this.release(step);
   }
 
   /** Every root at once into the caller's buffers. */
@@ -257,8 +306,11 @@ class BatchRun {
    * values into its full-panel output. Whole-panel steps below the targets
    * must already be materialised.
    */
-  private evaluateBlocked(targets: readonly Value[], outputs: ReadonlyMap<Value, Float64Array>): void {
-    if (targets.length === 0) return;
+  private evaluateBlocked(
+    targets: readonly Value[], outputs: ReadonlyMap<Value, Float64Array>,
+    stream?: BlockStream,
+  ): void {
+    if (targets.length === 0 && !stream) return;
     // The steps this evaluation runs, and how many of them read each value (so block buffers are recycled at last use).
     const consumers = new Map<Value, number>();
     const needed = new Set<Value>(targets);
@@ -275,6 +327,8 @@ class BatchRun {
     };
     for (const t of targets) visit(t.step);
 
+    // A streamed target lives in a block buffer, kept until it is delivered and no later step reads it.
+    const undelivered = new Set<Value>();
     const { T, N, start, end } = this.ctx;
     const B = this.B;
     const remaining = new Map<Value, number>();
@@ -311,11 +365,31 @@ class BatchRun {
           if (this.whole(input)) continue;
           const left = remaining.get(input)! - 1;
           remaining.set(input, left);
-          if (left === 0 && !outputs.has(input)) this.blockPool.give(new Float64Array(blockValues.get(input)!.buffer));
+          if (left === 0 && !outputs.has(input) && !undelivered.has(input)) this.blockPool.give(new Float64Array(blockValues.get(input)!.buffer));
         }
         return blockValues.get(value)!;
       };
-      for (const t of targets) compute(t);
+      if (!stream) {
+        for (const t of targets) compute(t);
+        continue;
+      }
+      stream.start(i0, i1);
+      for (const t of targets) undelivered.add(t);
+      for (const t of targets) {
+        stream.deliver(t, i0, i1, compute(t));
+        undelivered.delete(t);
+        if (!remaining.get(t)) this.blockPool.give(new Float64Array(blockValues.get(t)!.buffer));
+      }
+    }
+  }
+
+  /** clipField for instruments [i0, i1) into a block buffer. */
+  private clipFieldBlock(values: Float64Array, i0: number, i1: number, out: Float64Array): void {
+    const { T, start, end } = this.ctx;
+    out.fill(NaN);
+    for (let i = i0; i < i1; i++) {
+      const base = (i - i0) * T;
+      if (end[i]! > start[i]!) out.set(values.subarray(i * T + start[i]!, i * T + end[i]!), base + start[i]!);
     }
   }
 
@@ -328,6 +402,12 @@ class BatchRun {
       if (end[i]! > start[i]!) out.set(values.subarray(base + start[i]!, base + end[i]!), base + start[i]!);
     }
   }
+}
+
+/** How evaluateBlocked hands out streamed targets: `start` once per block, then `deliver` for each target as soon as it is computed. */
+interface BlockStream {
+  start(i0: number, i1: number): void;
+  deliver(value: Value, i0: number, i1: number, values: Float64Array): void;
 }
 
 /** A step's inputs that are step outputs, each once. */

@@ -1,9 +1,10 @@
 /**
  * `alphaswarm compute`: computes every value of a factor library over a
  * whole panel, as a throughput and sanity check: how long, how much memory,
- * how many values are missing. Results are streamed out of the engine one
- * chunk at a time and only their missing-value counts kept, so Alpha158 on
- * CSI 300 never holds its 157 result arrays at once.
+ * how many values are missing. On one thread, results are streamed out of
+ * the engine a block of instruments at a time and only their missing-value
+ * counts kept, so Alpha158 on CSI 300 never holds a whole-panel result
+ * array; a pool hands them over whole, a chunk of factors at a time.
  */
 import { readFileSync } from 'node:fs';
 import { FactorEngine } from '../../evaluator/engine.js';
@@ -92,25 +93,31 @@ async function computeLibrary(args: ParsedArgs, io: CommandIO): Promise<number> 
 
   const { T } = panel;
   const mask = universe.mask;
-  const runs = memberRuns(mask);
-  let memberCells = 0;
-  for (let r = 0; r < runs.length; r += 2) memberCells += runs[r + 1]! - runs[r]!;
-  const nanRatios = new Float64Array(compiled.length);
-  const countMissing = (index: number, values: Float64Array): void => {
-    nanRatios[index] = memberCells > 0 ? missingIn(values, runs) / memberCells : NaN;
-  };
   const roots = compiled.map((c) => c.ast);
+  const missing = new Float64Array(compiled.length);
   if (threads === 1) {
-    new FactorEngine(panel, { universe: mask }).evaluateBatch(roots, countMissing);
+    // Streamed a block of instruments at a time: each result is counted while it is still in cache.
+    const blockRuns = new Map<number, Int32Array>();
+    new FactorEngine(panel, { universe: mask }).evaluateByBlock(roots, (index, first, end, values) => {
+      let runs = blockRuns.get(first);
+      if (!runs) blockRuns.set(first, (runs = memberRuns(mask.subarray(first * T, end * T))));
+      missing[index]! += missingIn(values, runs);
+    });
   } else {
+    const runs = memberRuns(mask);
     const pool = EvaluationPool.create(panel, { workers: threads, universe: mask });
     try {
-      await pool.evaluateBatch(roots, countMissing);
+      await pool.evaluateBatch(roots, (index, values) => {
+        missing[index] = missingIn(values, runs);
+      });
     } finally {
       await pool.close();
     }
   }
   const ended = performance.now();
+  let memberCells = 0;
+  for (let k = 0; k < mask.length; k++) if (mask[k] === 1) memberCells++;
+  const nanRatios = missing.map((m) => (memberCells > 0 ? m / memberCells : NaN));
 
   const report: ComputeReport = {
     factors: compiled.length,

@@ -192,6 +192,42 @@ describe('the same bits whatever the blocks and chunks', () => {
   });
 });
 
+describe('evaluateByBlock', () => {
+  /** Each root's blocks assembled into whole-panel arrays, with the order the blocks arrived in. */
+  function assembled(engine: FactorEngine, roots: readonly Node[]): { results: Float64Array[]; calls: [number, number, number][] } {
+    const results = roots.map(() => new Float64Array(N * T).fill(7));
+    const calls: [number, number, number][] = [];
+    engine.evaluateByBlock(roots, (k, first, end, values) => {
+      calls.push([k, first, end]);
+      expect(values.length).toBe((end - first) * T);
+      results[k]!.set(values, first * T);
+    });
+    return { results, calls };
+  }
+
+  for (const instruments of [1, 4, 6, N]) {
+    it(`${instruments} instrument(s) per block: the reference values, every root once per block`, () => {
+      // duplicates, a bare field, cross-sectional roots and a root that others read
+      const roots = [...BATCH, BATCH[0]!, call('Mul', BATCH[0]!, price), price, call('CSRank', ret)];
+      const engine = new FactorEngine(panel, { universe, blockBytes: instruments * T * 8 });
+      const { results, calls } = assembled(engine, roots);
+      roots.forEach((root, k) => expect(bitDifferences(referenceEvaluate(panel, root, universe), results[k]!), `root ${k}`).toEqual([]));
+      const blocks = Math.ceil(N / instruments);
+      expect(calls.length).toBe(roots.length * blocks);
+      for (let k = 0; k < roots.length; k++) expect(calls.filter(([root]) => root === k).map(([, first]) => first)).toEqual(
+        Array.from({ length: blocks }, (_, b) => b * instruments),
+      );
+    });
+  }
+
+  it('clipped at lastDay, and the engine still evaluates batches afterwards', () => {
+    const engine = new FactorEngine(panel, { universe, lastDay: 97, blockBytes: 4 * T * 8 });
+    const { results } = assembled(engine, BATCH);
+    BATCH.forEach((root, k) => expect(bitDifferences(referenceEvaluate(panel, root, universe, 97), results[k]!), `root ${k}`).toEqual([]));
+    expectBatchEqualsReference(engine, BATCH, 97);
+  });
+});
+
 describe('lastDay', () => {
   const lastDay = 97;
   /** The panel with every cell on or after lastDay poisoned, and the universe full there. */
