@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // Entry modules only (assembly/lanes.ts is imported by them).
-const MODULES = ['rollingSums', 'sortedWindow', 'pairRolling', 'extremes'];
+const MODULES = ['rollingSums', 'sortedWindow', 'pairRolling', 'extremes', 'cellProgram'];
 const asc = resolve(root, 'node_modules/.bin/asc');
 for (const name of MODULES) {
   const args = [`assembly/${name}.ts`, '-o', `dist/wasm/${name}.wasm`, '--enable', 'simd', '-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort='];

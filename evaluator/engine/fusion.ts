@@ -1,7 +1,9 @@
 /**
  * Fused element-wise loops: a tree of element-wise, pair and conditional
- * operators compiled into one JavaScript function that walks each
- * instrument's own days once, evaluating the whole tree per cell.
+ * operators evaluated in one pass with no intermediate series: a program for
+ * the WASM-SIMD register machine (cellProgram.ts) when the machine has all
+ * of the tree's operators, else one generated JavaScript function that walks
+ * each instrument's own days once, evaluating the whole tree per cell.
  *
  * The source is built only from fixed templates (operators/kernels/
  * cellExpressions.ts), local names we generate, and numbers printed by
@@ -12,6 +14,7 @@
 
 import { CELL_EXPRESSIONS } from '../../operators/kernels/cellExpressions.js';
 import type { KernelContext } from '../../operators/kernels/types.js';
+import { cellProgram, programLoop } from './cellProgram.js';
 
 /** A fused tree: operators over the step's input series and literals. */
 export type RegionNode =
@@ -81,8 +84,17 @@ for (let k = lo; k < hi; k++) {
 }`;
 }
 
-/** One function per distinct tree shape, writing NaN outside each instrument's range as kernels do. */
+/**
+ * The fused loop for `tree`: the WASM-SIMD register machine when it has
+ * every operator of the tree (cellProgram.ts), else generated JavaScript.
+ */
 export function compileRegion(tree: RegionNode, inputs: number): FusedLoop {
+  const program = cellProgram(tree, inputs);
+  return program ? programLoop(program) : compileJavaScriptRegion(tree, inputs);
+}
+
+/** One function per distinct tree shape, writing NaN outside each instrument's range as kernels do. */
+export function compileJavaScriptRegion(tree: RegionNode, inputs: number): FusedLoop {
   const source = fusedSource(tree, inputs);
   let compiled = cache.get(source);
   if (!compiled) {

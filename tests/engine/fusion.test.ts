@@ -7,7 +7,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FactorEngine } from '../../evaluator/engine.js';
-import { fusedSource, numberLiteral } from '../../evaluator/engine/fusion.js';
+import { cellProgram, programLoop } from '../../evaluator/engine/cellProgram.js';
+import { compileJavaScriptRegion, fusedSource, numberLiteral, type RegionNode } from '../../evaluator/engine/fusion.js';
 import type { Node } from '../../operators/ast.js';
 import { CELL_EXPRESSIONS } from '../../operators/kernels/cellExpressions.js';
 import { OPERATORS } from '../../operators/registry.js';
@@ -104,6 +105,79 @@ describe('fused loops equal the kernels bit for bit', () => {
         else expect(bitDifferences(expected, actual as Float64Array)).toEqual([]);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('the WASM register machine equals the generated JavaScript', () => {
+  const T = 37, N = 9; // 333 cells: a chunk and part of another
+  const ctx = { T, N, start: Int32Array.from([0, 4, 0, 36, 10, 0, 0, 3, 0]), end: Int32Array.from([37, 37, 30, 37, 10, 37, 37, 20, 37]), universe: null };
+  const SPECIAL = [0, -0, 1, -1, 2.5, -3, 1e-300, 1e300, NaN, Infinity, -Infinity];
+  /** Three input series: special values in every combination, then noise. */
+  const inputs = [0, 1, 2].map((k) => Float64Array.from({ length: N * T }, (_, c) => {
+    const n = SPECIAL.length;
+    const pick = k === 0 ? c % n : k === 1 ? Math.floor(c / n) % n : Math.floor(c / (n * n)) % n;
+    return c < n * n * n / 7 ? SPECIAL[pick]! : Math.sin(c * (k + 1.3)) * 3;
+  }));
+  const input = (index: number): RegionNode => ({ kind: 'input', index });
+  const literal = (value: number): RegionNode => ({ kind: 'literal', value });
+  const op = (name: string, ...args: RegionNode[]): RegionNode => ({ kind: 'op', op: name, args });
+  const run = (loop: ReturnType<typeof compileJavaScriptRegion>): Float64Array => {
+    const out = new Float64Array(N * T).fill(7);
+    loop(ctx, inputs, out);
+    return out;
+  };
+  const expectSame = (tree: RegionNode): void => {
+    const program = cellProgram(tree, inputs.length);
+    expect(program, JSON.stringify(tree)).not.toBeNull();
+    expect(bitDifferences(run(compileJavaScriptRegion(tree, inputs.length)), run(programLoop(program!))), JSON.stringify(tree)).toEqual([]);
+  };
+  const MACHINE_OPS = FUSABLE.filter((s) => !['Log', 'Power'].includes(s.name));
+
+  it('every operator but Log and Power, series and constants in every position', () => {
+    for (const spec of MACHINE_OPS) {
+      const operands = [input(0), input(1), input(2), ...SPECIAL.map(literal)];
+      const arity = spec.args.length;
+      for (const a of operands.slice(0, 3)) {
+        if (arity === 1) { expectSame(op(spec.name, a)); continue; }
+        for (const b of operands) {
+          if (arity === 2) expectSame(op(spec.name, a, b)), expectSame(op(spec.name, b, a));
+          else for (const c of operands.slice(0, 4)) expectSame(op(spec.name, a, b, c)), expectSame(op(spec.name, b, c, a));
+        }
+      }
+    }
+    expectSame(op('Power', input(0), literal(2)));
+  });
+
+  it('Log, Power other than squaring, and trees needing too many registers stay in JavaScript', () => {
+    expect(cellProgram(op('Log', input(0)), 1)).toBeNull();
+    expect(cellProgram(op('Add', op('Power', input(0), literal(0.5)), input(1)), 2)).toBeNull();
+    let deep: RegionNode = input(0);
+    for (let k = 0; k < 30; k++) deep = op('Add', input(1), deep); // a left spine needs one register
+    expectSame(deep);
+    let wide: RegionNode = input(0);
+    for (let k = 0; k < 30; k++) wide = op('Add', wide, op('Mul', input(1), literal(k))); // 30 constants
+    expect(cellProgram(wide, 2)).toBeNull();
+    expect(cellProgram(input(0), 1)).toBeNull();
+  });
+
+  it('random trees, shared nodes included, with registers reused', () => {
+    const leaf = fc.oneof(fc.constantFrom(0, 1, 2).map(input), fc.constantFrom(...SPECIAL).map(literal));
+    const tree = fc.letrec<{ node: RegionNode }>((tie) => ({
+      node: fc.oneof(
+        { maxDepth: 6, depthIdentifier: 'machine' },
+        leaf,
+        fc.constantFrom(...MACHINE_OPS).chain((spec) => fc.tuple(...spec.args.map(() => tie('node'))).map((args) => op(spec.name, ...args))),
+        // a node read twice
+        tie('node').map((shared) => op('Sub', op('Mul', shared, literal(3)), shared)),
+      ),
+    })).node;
+    fc.assert(
+      fc.property(tree, (node) => {
+        if (node.kind !== 'op' || cellProgram(node, 3) === null) return;
+        expectSame(node);
+      }),
+      { numRuns: 400 },
     );
   });
 });
