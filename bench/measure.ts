@@ -34,7 +34,7 @@ import { naiveEvaluate, naiveRankIc } from './naive.js';
 export type DataSpec = { readonly kind: 'qlib'; readonly dir: string; readonly universe: string } | { readonly kind: 'synthetic'; readonly instruments: number; readonly days: number };
 
 export type MeasureSpec =
-  | { readonly what: 'alpha158'; readonly data: DataSpec; readonly mode: 'engine' | 'pool'; readonly workers?: number; readonly runs: number }
+  | { readonly what: 'alpha158'; readonly data: DataSpec; readonly mode: 'engine' | 'stream' | 'pool'; readonly workers?: number; readonly runs: number }
   | { readonly what: 'naive'; readonly data: DataSpec; readonly every: number }
   | { readonly what: 'latency'; readonly data: DataSpec; readonly baselineExpressions: number }
   | { readonly what: 'fitness'; readonly data: DataSpec; readonly workers: number; readonly candidates: number };
@@ -125,6 +125,16 @@ export async function measure(spec: MeasureSpec): Promise<Record<string, unknown
         runs.push(performance.now() - started);
       }
       return { ...base, factors: roots.length, runs, checksum, plan: engine.summarize(roots), maxRssKb: process.resourceUsage().maxRSS };
+    }
+    if (spec.mode === 'stream') {
+      // As `alphaswarm compute` does: each root's values a block of instruments at a time, read while in cache.
+      const engine = new FactorEngine(panel, { universe });
+      for (let r = 0; r < spec.runs; r++) {
+        const started = performance.now();
+        engine.evaluateByBlock(roots, (_, _first, _end, values) => (checksum += values[values.length >> 1]! || 0));
+        runs.push(performance.now() - started);
+      }
+      return { ...base, factors: roots.length, runs, checksum, maxRssKb: process.resourceUsage().maxRSS };
     }
     const pool = EvaluationPool.create(panel, { workers: spec.workers ?? 1, universe });
     try {

@@ -127,6 +127,7 @@ async function panelSection(title: string, data: DataSpec, naiveEvery: number, w
   console.log(`panel: ${engine.data}, ${engine.N} instruments x ${engine.T} days; load ${(engine.loadSeconds as number).toFixed(1)} s (not counted below)`);
   const plan = engine.plan as { steps: Record<string, number>; operators: number };
   console.log(`Alpha158: ${engine.factors} factors, ${plan.operators} operator applications after sharing, run as ${plan.steps.fused} fused loops, ${plan.steps.family} family passes, ${plan.steps.kernel} kernel calls`);
+  const stream = child({ what: 'alpha158', data, mode: 'stream', runs: 3 });
   const pool1 = child({ what: 'alpha158', data, mode: 'pool', workers: 1, runs: 3 });
   const pool2 = child({ what: 'alpha158', data, mode: 'pool', workers: 2, runs: 3 });
   const naive = child({ what: 'naive', data, every: naiveEvery });
@@ -142,7 +143,8 @@ async function panelSection(title: string, data: DataSpec, naiveEvery: number, w
     const p = resolvedPandas && typeof resolvedPandas !== 'string' ? ratio(resolvedPandas.scaledSeconds * 1000, b) : '-';
     console.log(row([name, ms(runs[0]!), ms(b), mib(r.maxRssKb), Number.isFinite(naiveScaled) ? ratio(naiveScaled, b) : '-', p], widths));
   };
-  line('engine, in process (1 core)', engine);
+  line('engine, streamed (1 core)', stream);
+  line('engine, whole arrays (1 core)', engine);
   line('pool, 1 worker', pool1);
   line('pool, 2 workers', pool2);
   if (naive) {
@@ -158,6 +160,10 @@ async function panelSection(title: string, data: DataSpec, naiveEvery: number, w
         `(${resolvedPandas.cells} cells), scaled to the panel ${resolvedPandas.scaledSeconds.toFixed(1)} s, peak RSS ${mib(resolvedPandas.maxRssKb)}; ${resolvedPandas.agreement}`,
     );
   }
+  console.log(
+    '  streamed: each factor\'s values handed over a block of instruments at a time, as `alphaswarm compute` does; ' +
+      'whole arrays: every factor\'s values as a whole-panel array (recycled), as the pool and the backtest need them',
+  );
   if (pool1 && pool2) console.log(`  1 -> 2 workers: ${ratio(best(pool1.runs as number[]), best(pool2.runs as number[]))} (instruments split between the workers)`);
 
   const latency = child({ what: 'latency', data, baselineExpressions: 5 });
