@@ -63,6 +63,7 @@ const OPTIONS: Record<string, OptionSpec> = {
   universe: { type: 'string', description: "universe name (instruments/<U>.txt, point-in-time); default 'all'" },
   library: { type: 'string', description: `a library.json (array of entries with "expression"), a text file (one expression a line), or ${BUILT_IN.join(' / ')}` },
   baseline: { type: 'string', description: `also run a built-in library (${BUILT_IN.join(', ')}) with the same model and splits, reported beside` },
+  add: { type: 'string', description: `give the model a built-in library's factors (${BUILT_IN.join(', ')}) as well as the library's: with --baseline of the same name, what the library adds to it` },
   train: { type: 'string', description: 'train period START:END (dates inclusive, YYYY-MM-DD)' },
   valid: { type: 'string', description: 'valid period START:END (early stopping / penalty choice)' },
   test: { type: 'string', description: 'test period START:END (the backtest; read only after the model is fixed)' },
@@ -80,7 +81,7 @@ const OPTIONS: Record<string, OptionSpec> = {
 };
 
 const USAGE = `usage: alphaswarm backtest --data DIR --universe U --library FILE|alpha158|alpha20
-         --train A:B --valid A:B --test A:B [--model xgboost|ridge] [--baseline alpha158]
+         --train A:B --valid A:B --test A:B [--model xgboost|ridge] [--baseline alpha158] [--add alpha158]
          [--benchmark SYMBOL] [--market cn|us] [--topk 50] [--n-drop 5] [--seed 0]
          [--report FILE.html] [--dump-scores FILE.csv] [--transfer-from WHERE] [--json]
 
@@ -157,6 +158,7 @@ async function backtest(args: ParsedArgs, io: CommandIO): Promise<number> {
   };
   const libraryFile = readLibrary(requireString(args, 'library', 'backtest'));
   const baselineName = builtInOption(args, 'baseline');
+  const addName = builtInOption(args, 'add');
   const reportFile = stringOption(args, 'report');
   const dumpFile = stringOption(args, 'dump-scores');
 
@@ -165,7 +167,8 @@ async function backtest(args: ParsedArgs, io: CommandIO): Promise<number> {
   if (!universe) throw new CommandError(`unknown universe '${settings.universe}' (universes here: ${Object.keys(panel.universes).join(', ')})`);
   const fields = new Set(Object.keys(panel.fields));
   if (!fields.has('close')) throw new CommandError(`${settings.dataDir} has no $close field: nothing to trade at`);
-  const library = libraryFile.builtIn ? { ...libraryFile, factors: builtInFactors(libraryFile.builtIn, fields) } : libraryFile;
+  const read = libraryFile.builtIn ? { ...libraryFile, factors: builtInFactors(libraryFile.builtIn, fields) } : libraryFile;
+  const library = addName ? { ...read, source: `${addName} + ${read.source}`, factors: [...builtInFactors(addName, fields), ...read.factors] } : read;
   const libraryFactors = compileAll(library.factors, fields, `--library ${library.source}`);
   const baseline = baselineName ? builtInFactors(baselineName, fields) : null;
   const baselineFactors = baseline ? compileAll(baseline, fields, `--baseline ${baselineName}`) : null;

@@ -41,6 +41,7 @@ describe('backtest: bad input is one line and a non-zero exit', () => {
     ['an unknown universe', [...base, '--universe', 'csi300'], /unknown universe/],
     ['n-drop above topk', [...base, '--topk', '3', '--n-drop', '4'], /--n-drop 4 is more than --topk 3/],
     ['an unknown baseline', [...base, '--baseline', 'alpha101'], /--baseline must be alpha158 or alpha20/],
+    ['an unknown library to add', [...base, '--add', 'alpha101'], /--add must be alpha158 or alpha20/],
     ['a missing benchmark', [...base, '--benchmark', 'SPX'], /--benchmark SPX/],
   ];
   for (const [what, args, message] of cases) {
@@ -144,6 +145,18 @@ describe('backtest on a small CSV market', () => {
     expect(m.deflated_sharpe_ratio).toBeGreaterThanOrEqual(0);
     expect(m.deflated_sharpe_ratio).toBeLessThanOrEqual(1);
     expect(m.factor_tests).toBe(3);
+  });
+
+  it('--add gives the model a built-in library besides the library (what the library adds to it)', async () => {
+    const { json } = await runJson<BacktestDocument>([
+      'backtest', '--data', csv, '--library', library, '--add', 'alpha20', '--model', 'ridge', ...CSV_SPLITS, ...SMALL_STRATEGY, '--json',
+    ]);
+    expect(json.library.factors).toBe(23);
+    expect(json.library.source).toBe(`alpha20 + ${library}`);
+    expect(json.factors.map((f) => f.name).slice(-3)).toEqual(['mom5', 'range', 'vol']);
+    expect(json.factors).toHaveLength(23);
+    // a different model from the library's alone
+    expect(json.test.rank_ic).not.toBe(doc.test.rank_ic);
   });
 
   it('writes the HTML report beside it', () => {
