@@ -47,6 +47,8 @@ export function pairRangePair(
   const tolerance = f64x2.splat(2e-5); // the twin's STD_TOLERANCE
   const clear = f64x2.splat(4e-5 * 4e-5); // the twin's CLEAR_VARIANCE, (2 * STD_TOLERANCE)^2
   const bounded = laneMask(bounded0, bounded1);
+  // Both lanes BOUNDED: the own-std test (two divisions, two square roots a day) would be masked off anyway.
+  const ownStdTest = !(bounded0 && bounded1);
   let failed = i64x2.splat(0);
   let lastA = zero, lastB = zero; // latest paired values
   let prevA = nan, prevB = nan, runA = zero, runB = zero;
@@ -105,7 +107,7 @@ export function pairRangePair(
       } else {
         const va2 = f64x2.sub(Saa, f64x2.div(f64x2.mul(Sa, Sa), n));
         const vb2 = f64x2.sub(Sbb, f64x2.div(f64x2.mul(Sb, Sb), n));
-        const flat = v128.andnot(v128.or(f64x2.le(ownStd(va2, n), tolerance), f64x2.le(ownStd(vb2, n), tolerance)), bounded);
+        const flat = ownStdTest ? v128.andnot(v128.or(f64x2.le(ownStd(va2, n), tolerance), f64x2.le(ownStd(vb2, n), tolerance)), bounded) : zero;
         const span = f64x2.splat(<f64>((window > 0 && window <= t ? window : t + 1) - 1)); // >= own count - 1
         const bound = f64x2.mul(clear, span);
         const decided = v128.and(f64x2.gt(va2, bound), f64x2.gt(vb2, bound));
