@@ -8,6 +8,7 @@
  * kernels.
  */
 
+import { forEachSeries } from '../../operators/kernels/driver.js';
 import type { KernelContext } from '../../operators/kernels/types.js';
 import { type KernelModuleExports, loadKernelModule } from '../../operators/kernels/wasmModule.js';
 import type { FusedLoop, RegionNode } from './fusion.js';
@@ -102,8 +103,7 @@ function isSquare(node: RegionNode): boolean {
 /** The fused loop running `program`: every input copied into WASM memory once per block, the result copied out. */
 export function programLoop(program: CellProgram): FusedLoop {
   return (ctx: KernelContext, values: readonly Float64Array[], out: Float64Array) => {
-    const { T, N, start, end } = ctx;
-    const cells = N * T;
+    const cells = ctx.N * ctx.T;
     if (out.length !== cells || values.length !== program.inputs || values.some((v) => v.length !== cells)) {
       throw new TypeError(`fused loop: ${program.inputs} inputs, every series of length ${cells}`);
     }
@@ -125,13 +125,8 @@ export function programLoop(program: CellProgram): FusedLoop {
     program.constants.forEach((value, r) => heap.fill(value, registersAt / 8 + CHUNK * r, registersAt / 8 + CHUNK * (r + 1)));
     machine.exports.runProgram(machine.base, program.instructions.length / 5, machine.base + codeBytes, outAt, registersAt, cells);
     out.set(heap.subarray(outAt / 8, outAt / 8 + cells));
-    for (let i = 0; i < N; i++) {
-      const base = i * T;
-      const s = Math.min(Math.max(start[i]!, 0), T);
-      const e = Math.min(Math.max(end[i]!, s), T);
-      if (s > 0) out.fill(NaN, base, base + s);
-      if (e < T) out.fill(NaN, base + e, base + T);
-    }
+    // every cell was computed; NaN outside each instrument's range, as kernels write
+    forEachSeries(ctx, out, () => {});
   };
 }
 

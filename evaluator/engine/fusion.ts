@@ -13,6 +13,7 @@
  */
 
 import { CELL_EXPRESSIONS } from '../../operators/kernels/cellExpressions.js';
+import { forEachSeries } from '../../operators/kernels/driver.js';
 import type { KernelContext } from '../../operators/kernels/types.js';
 import { cellProgram, programLoop } from './cellProgram.js';
 
@@ -70,7 +71,7 @@ function cellStatements(tree: RegionNode, inputs: number): { statements: string[
 
 /**
  * The generated function's body: only the cell loop. Filling NaN outside each
- * instrument's range happens in one shared driver (compileRegion), so the
+ * instrument's range happens in the shared driver (forEachSeries), so the
  * generated code has no rarely taken paths: V8 would otherwise optimise it
  * without feedback for them and deoptimise when an instrument ends early.
  */
@@ -104,16 +105,8 @@ export function compileJavaScriptRegion(tree: RegionNode, inputs: number): Fused
   }
   const run = compiled;
   return (ctx, values, out) => {
-    const { T, N, start, end } = ctx;
-    const cells = N * T;
+    const cells = ctx.N * ctx.T;
     if (out.length !== cells || values.some((v) => v.length !== cells)) throw new TypeError(`fused loop: every series must have length ${cells}`);
-    for (let i = 0; i < N; i++) {
-      const base = i * T;
-      const s = Math.min(Math.max(start[i]!, 0), T);
-      const e = Math.min(Math.max(end[i]!, s), T);
-      if (s > 0) out.fill(NaN, base, base + s);
-      if (e > s) run(out, values, base + s, base + e);
-      if (e < T) out.fill(NaN, base + e, base + T);
-    }
+    forEachSeries(ctx, out, (lo, hi) => run(out, values, lo, hi));
   };
 }
