@@ -11,12 +11,14 @@
  * SAME_DAYS (the series are missing on the same days: own stds from the
  * paired sums) or BOUNDED (a lower bound on each own variance must clear
  * the tolerance; a lane where it cannot is reported undecided, and the
- * caller redoes that instrument with the twin's exact marking). Both series of a lane have the same length and block
+ * caller redoes that instrument with markedCorrPair, the twin's exact
+ * marking: MARKED). Both series of a lane have the same length and block
  * length (the caller pads the shorter lane with NaN; outputs depend only on
  * past days). Memory is raw: the caller lays out the arrays above heapBase().
  */
 
 import { load2, store2 } from './lanes';
+import { windowStatisticsPair } from './rollingSums';
 
 /** Where the caller may place its arrays. */
 export function heapBase(): usize {
@@ -40,6 +42,30 @@ export function pairRangePair(
   a0: usize, a1: usize, b0: usize, b1: usize, len: i32, B: i32, window: i32, corr: bool,
   out0: usize, out1: usize, bounded0: bool, bounded1: bool, suffix: usize,
 ): i32 {
+  return pairRange(a0, a1, b0, b1, len, B, window, corr, out0, out1, bounded0, bounded1, suffix, false, 0, 0, 0, 0);
+}
+
+/**
+ * The twin's markedCorr for two instruments: each series' own rolling
+ * standard deviation (windowStatisticsPair, the twin of markFlat's
+ * windowStatistics) into stdA0/stdA1 and stdB0/stdB1, then Corr with both
+ * lanes MARKED: flat where either is within the tolerance (a NaN std is
+ * not). `suffix` is scratch of 96 * B bytes.
+ */
+export function markedCorrPair(
+  a0: usize, a1: usize, b0: usize, b1: usize, len: i32, B: i32, window: i32,
+  out0: usize, out1: usize, stdA0: usize, stdA1: usize, stdB0: usize, stdB1: usize, suffix: usize,
+): void {
+  windowStatisticsPair(a0, a1, len, B, 0, 0, 0, 0, 0, 0, stdA0, stdA1, suffix);
+  windowStatisticsPair(b0, b1, len, B, 0, 0, 0, 0, 0, 0, stdB0, stdB1, suffix);
+  pairRange(a0, a1, b0, b1, len, B, window, true, out0, out1, false, false, suffix, true, stdA0, stdA1, stdB0, stdB1);
+}
+
+function pairRange(
+  a0: usize, a1: usize, b0: usize, b1: usize, len: i32, B: i32, window: i32, corr: bool,
+  out0: usize, out1: usize, bounded0: bool, bounded1: bool, suffix: usize,
+  marked: bool, stdA0: usize, stdA1: usize, stdB0: usize, stdB1: usize,
+): i32 {
   const zero = f64x2.splat(0);
   const one = f64x2.splat(1);
   const two = f64x2.splat(2);
@@ -47,8 +73,8 @@ export function pairRangePair(
   const tolerance = f64x2.splat(2e-5); // the twin's STD_TOLERANCE
   const clear = f64x2.splat(4e-5 * 4e-5); // the twin's CLEAR_VARIANCE, (2 * STD_TOLERANCE)^2
   const bounded = laneMask(bounded0, bounded1);
-  // Both lanes BOUNDED: the own-std test (two divisions, two square roots a day) would be masked off anyway.
-  const ownStdTest = !(bounded0 && bounded1);
+  // Both lanes BOUNDED or MARKED: the own-std test (two divisions, two square roots a day) would be masked off anyway.
+  const ownStdTest = !marked && !(bounded0 && bounded1);
   let failed = i64x2.splat(0);
   let lastA = zero, lastB = zero; // latest paired values
   let prevA = nan, prevB = nan, runA = zero, runB = zero;
@@ -107,7 +133,9 @@ export function pairRangePair(
       } else {
         const va2 = f64x2.sub(Saa, f64x2.div(f64x2.mul(Sa, Sa), n));
         const vb2 = f64x2.sub(Sbb, f64x2.div(f64x2.mul(Sb, Sb), n));
-        const flat = ownStdTest ? v128.andnot(v128.or(f64x2.le(ownStd(va2, n), tolerance), f64x2.le(ownStd(vb2, n), tolerance)), bounded) : zero;
+        const flat = marked
+          ? v128.or(f64x2.le(load2(stdA0, stdA1, t), tolerance), f64x2.le(load2(stdB0, stdB1, t), tolerance))
+          : ownStdTest ? v128.andnot(v128.or(f64x2.le(ownStd(va2, n), tolerance), f64x2.le(ownStd(vb2, n), tolerance)), bounded) : zero;
         const span = f64x2.splat(<f64>((window > 0 && window <= t ? window : t + 1) - 1)); // >= own count - 1
         const bound = f64x2.mul(clear, span);
         const decided = v128.and(f64x2.gt(va2, bound), f64x2.gt(vb2, bound));

@@ -8,7 +8,7 @@
  */
 
 import { clampDay, forEachSeries, longestSeries, scratchF64, scratchU8, seriesArg, windowArg } from './driver.js';
-import { pairRangePanel } from './pairRollingWasm.js';
+import { markedCorrPanel, pairRangePanel } from './pairRollingWasm.js';
 import { blockLength, windowStatistics } from './rolling/windowSums.js';
 import type { Kernel, KernelContext } from './types.js';
 
@@ -165,7 +165,7 @@ export function pairPanel(ctx: KernelContext, a: Float64Array, b: Float64Array, 
   });
 }
 
-/** pairPanel with the WASM twin of pairRange (pairRangePanel, two instruments per f64x2); the exact marking stays in TypeScript. */
+/** pairPanel with the WASM twins of pairRange (pairRangePanel, two instruments per f64x2) and of markedCorr (markedCorrPanel). */
 function pairKernel(op: string, corr: boolean): Kernel {
   return (ctx, args, out) => {
     const a = seriesArg(ctx, args, 0, op);
@@ -184,12 +184,7 @@ function pairKernel(op: string, corr: boolean): Kernel {
       }
     }
     const undecided = pairRangePanel(ctx, a, b, out, window, corr, bounded);
-    if (undecided.length === 0) return;
-    const scratch = pairScratch(ctx);
-    for (const i of undecided) {
-      const [lo, hi] = range(i);
-      markedCorr(a, b, out, lo, hi, window, scratch);
-    }
+    if (undecided.length > 0) markedCorrPanel(ctx, a, b, out, window, undecided);
   };
 }
 

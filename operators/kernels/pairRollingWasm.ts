@@ -1,6 +1,6 @@
 /**
- * pairRange (./pairRolling.ts) for a whole panel with the WASM-SIMD kernel
- * (assembly/pairRolling.ts, built by `npm run build` into dist/wasm/):
+ * pairRange and markedCorr (./pairRolling.ts) for a whole panel with the
+ * WASM-SIMD kernels (assembly/pairRolling.ts, built by `npm run build` into dist/wasm/):
  * instruments two at a time, one per f64x2 lane (forEachPair), bit for bit
  * equal to the TypeScript twin (the reference;
  * tests/kernels/pairRollingWasm.test.ts).
@@ -15,6 +15,10 @@ interface PairRollingExports extends KernelModuleExports {
     a0: number, a1: number, b0: number, b1: number, len: number, B: number, window: number, corr: boolean,
     out0: number, out1: number, bounded0: boolean, bounded1: boolean, suffix: number,
   ): number;
+  markedCorrPair(
+    a0: number, a1: number, b0: number, b1: number, len: number, B: number, window: number,
+    out0: number, out1: number, stdA0: number, stdA1: number, stdB0: number, stdB1: number, suffix: number,
+  ): void;
 }
 
 const kernels = loadKernelModule<PairRollingExports>('pairRolling');
@@ -38,4 +42,17 @@ export function pairRangePanel(
     if (lanes & 2) undecided.add(second.instrument);
   });
   return [...undecided];
+}
+
+/**
+ * Corr of a and b with the exact MARKED flatness test (the twin's
+ * markedCorr), for the given instruments only: what pairRangePanel's
+ * undecided instruments are redone with. The others' outputs are untouched.
+ */
+export function markedCorrPanel(ctx: KernelContext, a: Float64Array, b: Float64Array, out: Float64Array, window: number, instruments: readonly number[]): void {
+  // scratch per day: the suffix sums (12 doubles), then the four own standard deviations
+  forEachPair(kernels, ctx, [a, b], [out], 16, ({ inputs: [as, bs], outs: [o], scratch }, len) => {
+    const std = (k: number): number => scratch + 8 * len * (12 + k);
+    kernels.exports.markedCorrPair(as![0], as![1], bs![0], bs![1], len, blockLength(window, len), window, o![0], o![1], std(0), std(1), std(2), std(3), scratch);
+  }, new Set(instruments));
 }

@@ -84,15 +84,18 @@ export interface PairAddresses {
  * only on past days, and a block at least as long as a series is the twin's
  * single block, so padding changes no output of the shorter. An odd
  * instrument out shares a call with itself. `scratchCells` doubles of
- * scratch per day of the longest series.
+ * scratch per day of the longest series. With `only`, just those
+ * instruments: the others' outputs are left as they are.
  */
 export function forEachPair(
   kernels: KernelModule<KernelModuleExports>, ctx: KernelContext, inputs: readonly Float64Array[], outs: readonly (Float64Array | null)[],
   scratchCells: number, call: (addresses: PairAddresses, len: number, first: PanelSeries, second: PanelSeries) => void,
+  only?: ReadonlySet<number>,
 ): void {
   const { T, N, start, end } = ctx;
   const series: PanelSeries[] = [];
   for (let i = 0; i < N; i++) {
+    if (only && !only.has(i)) continue;
     const row = i * T;
     const s = clampDay(start[i]!, T);
     const e = Math.max(s, clampDay(end[i]!, T));

@@ -1,6 +1,6 @@
 /**
  * The engine's Cov and Corr (pairRange in WASM, two instruments per f64x2,
- * with the TypeScript exact marking where the BOUNDED flatness test cannot
+ * redone with the exact marking, also in WASM, where the BOUNDED flatness test cannot
  * decide) equal the TypeScript twin pairPanel bit for bit, NaN payloads
  * included: on instruments whose two series are missing on the same days
  * (SAME_DAYS) and on different days (BOUNDED, and MARKED after it), with
