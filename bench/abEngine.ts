@@ -5,7 +5,12 @@
  * whether every factor's values are the same bits.
  *
  *   git archive BASE | tar -x -C /tmp/base && ln -s "$PWD/node_modules" /tmp/base/ && (cd /tmp/base && npx tsc -p tsconfig.json)
- *   node dist/bench/abEngine.js --baseline /tmp/base/dist [--data DIR (default ../shared/data/cn_csi300)] [--reps 9]
+ *   node dist/bench/abEngine.js --baseline /tmp/base/dist [--data DIR (default ../shared/data/cn_csi300)] [--reps 9] [--streamed]
+ *
+ * Both sides evaluate into whole-panel arrays (evaluateBatch), each run with a
+ * fresh engine; with --streamed this build streams by block instead
+ * (evaluateByBlock, as `alphaswarm compute` does) and one engine is reused by
+ * each side. The bit check hashes each factor's cells in panel order either way.
  */
 
 import { dirname, resolve } from 'node:path';
@@ -25,6 +30,7 @@ function option(name: string, fallback?: string): string {
 
 const baseline = resolve(option('baseline'));
 const reps = Number(option('reps', '9'));
+const streamed = process.argv.includes('--streamed');
 const sharedData = process.env.ALPHASWARM_SHARED_DATA ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/data');
 const panel = loadPanel(option('data', resolve(sharedData, 'cn_csi300')));
 const fields = new Set(Object.keys(panel.fields));
@@ -37,16 +43,28 @@ const Baseline = ((await import(pathToFileURL(`${baseline}/evaluator/engine.js`)
 const engines = { baseline: Baseline, this: FactorEngine } as const;
 type Side = keyof typeof engines;
 
+/** One engine per side when streamed (as a long-lived caller would hold it); else a fresh one per run. */
+const kept = { baseline: new engines.baseline(panel, {}), this: new engines.this(panel, {}) };
+
+/** Folds `values` into a running hash of a factor's cells in panel order. */
+function hashInto(h: number, values: Float64Array): number {
+  const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
+  for (let k = 0; k < words.length; k++) h = (Math.imul(h, 31) + words[k]!) | 0;
+  return h;
+}
+
 /** Seconds for one batch; with `hashes`, a hash of each factor's bits. */
 function runOnce(side: Side, hashes?: number[]): number {
   const started = performance.now();
-  new engines[side](panel, {}).evaluateBatch(roots, (index, values) => {
-    if (!hashes) return;
-    const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
-    let h = 0;
-    for (let k = 0; k < words.length; k++) h = (Math.imul(h, 31) + words[k]!) | 0;
-    hashes[index] = h;
-  });
+  if (streamed && side === 'this') {
+    kept.this.evaluateByBlock(roots, (index, _first, _end, values) => {
+      if (hashes) hashes[index] = hashInto(hashes[index] ?? 0, values);
+    });
+  } else {
+    (streamed ? kept[side] : new engines[side](panel, {})).evaluateBatch(roots, (index, values) => {
+      if (hashes) hashes[index] = hashInto(0, values);
+    });
+  }
   return (performance.now() - started) / 1000;
 }
 
