@@ -6,6 +6,8 @@
  *                  valid only (AgentSplits), small metric objects back
  *   values         compute factors into new SharedArrayBuffer arrays
  *   evaluateBatch  a large batch (Alpha158) in chunks sized to a memory budget
+ *   countMissing   each factor's missing member cells, counted in the workers
+ *                  as blocks stream out of their engines (nothing whole held)
  *
  * Values are split by instruments, each worker computing every factor for
  * its own contiguous range (common subexpressions still shared, and one
@@ -27,7 +29,7 @@ import { operator } from '../operators/registry.js';
 import { EvaluationError, FactorEngine } from './engine.js';
 import type { AgentSplits, ScoreOptions } from './metrics/index.js';
 import { sharedFloat64, type Panel } from './panel.js';
-import type { CandidateFitness, ValuesDone, WorkerSetup, WorkerTask } from './worker.js';
+import type { CandidateFitness, MissingDone, ValuesDone, WorkerSetup, WorkerTask } from './worker.js';
 
 export type { CandidateFitness } from './worker.js';
 
@@ -56,7 +58,7 @@ export interface BatchOptions {
 const FITNESS_BATCH = 16;
 
 export class EvaluationPool {
-  private readonly piscina: Piscina<WorkerTask, CandidateFitness[] | ValuesDone>;
+  private readonly piscina: Piscina<WorkerTask, CandidateFitness[] | ValuesDone | MissingDone>;
   private readonly timeoutMs: number;
   /** Shared result arrays of evaluateBatch, reused across calls (fresh ones would pile up until both sides collect them). */
   private readonly resultBuffers: Float64Array[] = [];
@@ -146,6 +148,27 @@ export class EvaluationPool {
     }
   }
 
+  /**
+   * Each factor's NaN or +-inf cells among the pool's universe members (the
+   * pool must have a universe), split as computeInto splits values.
+   */
+  async countMissing(roots: readonly Node[]): Promise<Float64Array> {
+    const counts = new Float64Array(roots.length);
+    if (roots.some(hasCrossSectional)) {
+      const per = Math.ceil(roots.length / this.workers);
+      const parts: Promise<void>[] = [];
+      for (let k = 0; k < roots.length; k += per) {
+        const task: WorkerTask = { kind: 'missing', roots: roots.slice(k, k + per), from: 0, to: this.panel.N };
+        parts.push(this.run(task).then((done) => counts.set((done as MissingDone).counts, k)));
+      }
+      await Promise.all(parts);
+    } else {
+      const done = await Promise.all(instrumentRanges(this.panel, this.workers).map(([from, to]) => this.run({ kind: 'missing', roots, from, to })));
+      for (const part of done) (part as MissingDone).counts.forEach((c, k) => (counts[k]! += c));
+    }
+    return counts;
+  }
+
   async close(): Promise<void> {
     await this.piscina.destroy();
   }
@@ -165,7 +188,7 @@ export class EvaluationPool {
     await Promise.all(tasks.map((task) => this.run(task)));
   }
 
-  private async run(task: WorkerTask): Promise<CandidateFitness[] | ValuesDone> {
+  private async run(task: WorkerTask): Promise<CandidateFitness[] | ValuesDone | MissingDone> {
     try {
       return await this.piscina.run(task, { signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (error) {

@@ -8,6 +8,8 @@
  *            and return small metric objects, or why an expression failed
  *   values   evaluate factor trees over a range of instruments, writing
  *            straight into the caller's shared output arrays
+ *   missing  evaluate factor trees over a range of instruments block by
+ *            block and return each one's missing member cells (missingCells.ts)
  *
  * Nothing in an expression can crash the worker: compilation never throws,
  * and evaluation errors are caught per expression.
@@ -18,6 +20,7 @@ import type { Node } from '../operators/ast.js';
 import { compileFactor } from '../operators/compile.js';
 import { FactorEngine } from './engine.js';
 import { instrumentRange } from './engine/instrumentRange.js';
+import { countMissing } from './missingCells.js';
 import { createAgentContexts, fitnessForAgents, type AgentContexts, type AgentFitness } from './metrics/index.js';
 import type { AgentSplits, ScoreOptions } from './metrics/index.js';
 import type { Panel } from './panel.js';
@@ -46,7 +49,15 @@ export interface ValuesTask {
   readonly lastDay?: number;
 }
 
-export type WorkerTask = FitnessTask | ValuesTask;
+export interface MissingTask {
+  readonly kind: 'missing';
+  readonly roots: readonly Node[];
+  /** Instruments [from, to) of the panel. */
+  readonly from: number;
+  readonly to: number;
+}
+
+export type WorkerTask = FitnessTask | ValuesTask | MissingTask;
 
 /** One scored candidate: its canonical form and train/valid fitness, or why it has none. */
 export type CandidateFitness =
@@ -56,6 +67,12 @@ export type CandidateFitness =
 export interface ValuesDone {
   readonly kind: 'values';
   readonly milliseconds: number;
+}
+
+export interface MissingDone {
+  readonly kind: 'missing';
+  /** Per root, its NaN or +-inf cells among the universe's members in [from, to). */
+  readonly counts: Float64Array;
 }
 
 // Piscina hands its workerData option to each worker thread as worker_threads' workerData.
@@ -68,9 +85,10 @@ function workerSetup(): WorkerSetup {
   return setup;
 }
 
-export default function run(task: WorkerTask): CandidateFitness[] | ValuesDone {
+export default function run(task: WorkerTask): CandidateFitness[] | ValuesDone | MissingDone {
   if (task.kind === 'fitness') return fitness(task.expressions);
   if (task.kind === 'values') return values(task);
+  if (task.kind === 'missing') return missing(task);
   throw new Error(`evaluation worker: unknown task ${(task as { kind?: unknown }).kind}`);
 }
 
@@ -124,6 +142,17 @@ function values(task: ValuesTask): ValuesDone {
     outputs.map((o) => o.subarray(from * T, to * T)),
   );
   return { kind: 'values', milliseconds: performance.now() - started };
+}
+
+function missing(task: MissingTask): MissingDone {
+  const { panel, universe } = workerSetup();
+  if (!universe) throw new Error('this pool was created without a universe: nothing to count missing values over');
+  const { from, to, roots } = task;
+  const T = panel.T;
+  const whole = from === 0 && to === panel.N;
+  const mask = whole ? universe : universe.subarray(from * T, to * T);
+  const engine = new FactorEngine(whole ? panel : instrumentRange(panel, from, to), { universe: mask });
+  return { kind: 'missing', counts: countMissing(engine, roots, mask) };
 }
 
 function describe(error: unknown): string {

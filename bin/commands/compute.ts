@@ -1,13 +1,14 @@
 /**
  * `alphaswarm compute`: computes every value of a factor library over a
  * whole panel, as a throughput and sanity check: how long, how much memory,
- * how many values are missing. On one thread, results are streamed out of
- * the engine a block of instruments at a time and only their missing-value
- * counts kept, so Alpha158 on CSI 300 never holds a whole-panel result
- * array; a pool hands them over whole, a chunk of factors at a time.
+ * how many values are missing. Results are streamed out of the engine a
+ * block of instruments at a time and only their missing-value counts kept
+ * (evaluator/missingCells.ts), on this thread or in each worker of a pool,
+ * so Alpha158 on CSI 300 never holds a whole-panel result array.
  */
 import { readFileSync } from 'node:fs';
 import { FactorEngine } from '../../evaluator/engine.js';
+import { countMissing } from '../../evaluator/missingCells.js';
 import { EvaluationPool } from '../../evaluator/pool.js';
 import { ALPHA20 } from '../../evaluator/libraries/alpha20.js';
 import { alpha158 } from '../../evaluator/libraries/alpha158.js';
@@ -91,25 +92,15 @@ async function computeLibrary(args: ParsedArgs, io: CommandIO): Promise<number> 
   for (const note of data.notes) io.err(`alphaswarm compute: note: ${note}`);
   const computeStarted = performance.now();
 
-  const { T } = panel;
   const mask = universe.mask;
   const roots = compiled.map((c) => c.ast);
-  const missing = new Float64Array(compiled.length);
+  let missing: Float64Array;
   if (threads === 1) {
-    // Streamed a block of instruments at a time: each result is counted while it is still in cache.
-    const blockRuns = new Map<number, Int32Array>();
-    new FactorEngine(panel, { universe: mask }).evaluateByBlock(roots, (index, first, end, values) => {
-      let runs = blockRuns.get(first);
-      if (!runs) blockRuns.set(first, (runs = memberRuns(mask.subarray(first * T, end * T))));
-      missing[index]! += missingIn(values, runs);
-    });
+    missing = countMissing(new FactorEngine(panel, { universe: mask }), roots, mask);
   } else {
-    const runs = memberRuns(mask);
     const pool = EvaluationPool.create(panel, { workers: threads, universe: mask });
     try {
-      await pool.evaluateBatch(roots, (index, values) => {
-        missing[index] = missingIn(values, runs);
-      });
+      missing = await pool.countMissing(roots);
     } finally {
       await pool.close();
     }
@@ -125,7 +116,7 @@ async function computeLibrary(args: ParsedArgs, io: CommandIO): Promise<number> 
     data: data.source,
     universe: universe.name,
     instruments: panel.N,
-    days: T,
+    days: panel.T,
     threads,
     seconds: (ended - started) / 1000,
     load_seconds: data.loadSeconds,
@@ -139,53 +130,6 @@ async function computeLibrary(args: ParsedArgs, io: CommandIO): Promise<number> 
   };
   await writeOut(io.out, args.options.json ? `${JSON.stringify(report)}\n` : summaryText(report));
   return 0;
-}
-
-/** The member cells of a universe mask as flat [from, to) pairs: a few hundred runs instead of a mask read per cell. */
-export function memberRuns(mask: Uint8Array): Int32Array {
-  const runs: number[] = [];
-  for (let k = 0; k < mask.length; ) {
-    if (mask[k] !== 1) { k++; continue; }
-    const from = k;
-    while (k < mask.length && mask[k] === 1) k++;
-    runs.push(from, k);
-  }
-  return Int32Array.from(runs);
-}
-
-const SPAN = 64;
-
-/**
- * Cells inside `runs` whose value is NaN or +-inf. This reads every result
- * inside the timed section, so it is kept cheap: v - v is 0 exactly when v is
- * finite, so a span of SPAN cells whose differences add up to 0 has no
- * missing value (four sums, no branch per cell); only spans that do are
- * counted cell by cell.
- */
-export function missingIn(values: Float64Array, runs: Int32Array): number {
-  let missing = 0;
-  for (let r = 0; r < runs.length; r += 2) {
-    const to = runs[r + 1]!;
-    let k = runs[r]!;
-    for (; k + SPAN <= to; k += SPAN) {
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-      for (let j = k; j < k + SPAN; j += 4) {
-        a0 += values[j]! - values[j]!;
-        a1 += values[j + 1]! - values[j + 1]!;
-        a2 += values[j + 2]! - values[j + 2]!;
-        a3 += values[j + 3]! - values[j + 3]!;
-      }
-      if (a0 + a1 + a2 + a3 !== 0) missing += nonFinite(values, k, k + SPAN);
-    }
-    missing += nonFinite(values, k, to);
-  }
-  return missing;
-}
-
-function nonFinite(values: Float64Array, from: number, to: number): number {
-  let missing = 0;
-  for (let k = from; k < to; k++) if (values[k]! - values[k]! !== 0) missing++;
-  return missing;
 }
 
 /** --threads: 1 (default) or a pool size. */

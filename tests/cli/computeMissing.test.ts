@@ -3,7 +3,7 @@
  * against a plain per-cell count over the mask.
  */
 import { describe, expect, it } from 'vitest';
-import { memberRuns, missingIn } from '../../bin/commands/compute.js';
+import { memberRuns, missingIn } from '../../evaluator/missingCells.js';
 import { mulberry32 } from '../kernels/panels.js';
 
 function naive(values: Float64Array, mask: Uint8Array): number {

@@ -49,6 +49,28 @@ afterAll(async () => {
   await pool.close();
 });
 
+describe('countMissing', () => {
+  /** NaN or +-inf member cells of each root, counted cell by cell on in-process values. */
+  const naiveCounts = (roots: readonly Node[]): number[] => {
+    const engine = new FactorEngine(panel, { universe });
+    return roots.map((root) => {
+      const values = engine.evaluate(root);
+      let missing = 0;
+      for (let c = 0; c < values.length; c++) if (universe[c] === 1 && !Number.isFinite(values[c]!)) missing++;
+      return missing;
+    });
+  };
+
+  it('split by instruments, and by factor when cross-sectional: the same counts as a per-cell count', async () => {
+    for (const sources of [EXPRESSIONS, [...EXPRESSIONS, ...CROSS_SECTIONAL]]) {
+      const roots = asts(sources);
+      const expected = naiveCounts(roots);
+      expect([...(await pool.countMissing(roots))]).toEqual(expected);
+      expect(expected.some((m) => m > 0)).toBe(true);
+    }
+  });
+});
+
 describe('values', () => {
   it('split by instruments, equal to the in-process engine', async () => {
     const roots = asts(EXPRESSIONS);
