@@ -23,10 +23,12 @@ const SPAN = 64;
 
 /**
  * Cells inside `runs` whose value is NaN or +-inf. This reads every result
- * inside the timed section, so it is kept cheap: v - v is 0 exactly when v is
- * finite, so a span of SPAN cells whose differences add up to 0 has no
- * missing value (four sums, no branch per cell); only spans that do are
- * counted cell by cell.
+ * inside the timed section, so it is kept cheap: a span of SPAN cells whose
+ * sum is finite has no missing value (a NaN or an infinity makes the sum NaN
+ * or infinite), at one addition per cell and no branch; only spans whose sum
+ * is not (a missing value, or an overflow: a false alarm) are counted cell
+ * by cell. (Summing v - v instead, 0 exactly for finite v, measured 25 %
+ * slower.)
  */
 export function missingIn(values: Float64Array, runs: Int32Array): number {
   let missing = 0;
@@ -36,12 +38,12 @@ export function missingIn(values: Float64Array, runs: Int32Array): number {
     for (; k + SPAN <= to; k += SPAN) {
       let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
       for (let j = k; j < k + SPAN; j += 4) {
-        a0 += values[j]! - values[j]!;
-        a1 += values[j + 1]! - values[j + 1]!;
-        a2 += values[j + 2]! - values[j + 2]!;
-        a3 += values[j + 3]! - values[j + 3]!;
+        a0 += values[j]!;
+        a1 += values[j + 1]!;
+        a2 += values[j + 2]!;
+        a3 += values[j + 3]!;
       }
-      if (a0 + a1 + a2 + a3 !== 0) missing += nonFinite(values, k, k + SPAN);
+      if (!Number.isFinite(a0 + a1 + a2 + a3)) missing += nonFinite(values, k, k + SPAN);
     }
     missing += nonFinite(values, k, to);
   }
